@@ -1,0 +1,20 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // src/iam is the pure policy engine: it may import only itself and packages.
+    files: ['src/iam/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../*/**', 'node:fs*', 'node:net', 'node:http*', 'node:child_process'] }],
+    },
+  },
+);
