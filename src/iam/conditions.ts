@@ -297,6 +297,7 @@ function normalizeBase64(text: string): string {
 /** Whether one condition (one operator and one key) holds for the request. */
 export function evaluateCondition(c: CompiledCondition, ctx: RequestContext): boolean {
   const raw = ctx.get(c.keyLower);
+  // An empty list is a "null dataset" (AWS's words for ForAllValues): the same as no key.
   const absent = raw === undefined || (typeof raw !== 'string' && raw.length === 0);
 
   if (c.isNull) {

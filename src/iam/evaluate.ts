@@ -222,7 +222,8 @@ export function authorize(req: AuthorizationRequest, policies: PolicySet): Decis
     if (identityAllows && boundaryAllows && sessionAllows) {
       return { decision: 'Allow', reasons: idAllows ?? [] };
     }
-    return implicit(!identityAllows ? 'identity' : !boundaryAllows ? 'boundary' : 'session', [
+    const granted = identityAllows || match === 'role';
+    return implicit(!granted ? 'identity' : !boundaryAllows ? 'boundary' : 'session', [
       ...(idAllows ?? []),
       ...(rbpAllows ?? []),
     ]);

@@ -299,23 +299,33 @@ function compileStatement(
 }
 
 type ResourceMatcher = (resource: string, ctx: RequestContext) => boolean;
+/** true / false, or null when a policy variable in the entry has no value. */
+type ResourceEntry = (resource: string, ctx: RequestContext) => boolean | null;
 
 function compileResources(resources: string[] | undefined, negated: boolean, variables: boolean): ResourceMatcher {
   // A trust policy has no Resource: it applies to the role it is attached to.
   if (resources === undefined) return () => true;
-  const matchers = resources.map((r) => compileResource(r, variables));
-  if (matchers.length === 1) {
-    const only = matchers[0]!;
-    return negated ? (res, ctx) => !only(res, ctx) : only;
+  const entries = resources.map((r) => compileResource(r, variables));
+  if (!negated) {
+    // An entry whose variable has no value matches nothing; the others still count.
+    if (entries.length === 1) {
+      const only = entries[0]!;
+      return (res, ctx) => only(res, ctx) === true;
+    }
+    return (res, ctx) => entries.some((e) => e(res, ctx) === true);
   }
-  const any: ResourceMatcher = (res, ctx) => {
-    for (const m of matchers) if (m(res, ctx)) return true;
-    return false;
+  // NotResource: AWS says an unresolvable variable may make the whole statement invalid;
+  // treating it as not applying keeps a NotResource from widening to everything.
+  return (res, ctx) => {
+    for (const e of entries) {
+      const m = e(res, ctx);
+      if (m !== false) return false;
+    }
+    return true;
   };
-  return negated ? (res, ctx) => !any(res, ctx) : any;
 }
 
-function compileResource(pattern: string, variables: boolean): ResourceMatcher {
+function compileResource(pattern: string, variables: boolean): ResourceEntry {
   const fields = splitArnRespectingVariables(pattern);
   // Variables count only in the resource field; elsewhere `${…}` is literal text.
   const template = variables && fields.length === ARN_FIELDS ? parseTemplate(fields[5]!) : null;
@@ -326,8 +336,7 @@ function compileResource(pattern: string, variables: boolean): ResourceMatcher {
   const head = fields.slice(0, 5).map((f) => ({ text: f + ':', wild: true }));
   return (res, ctx) => {
     const pieces = resolvePieces(template, ctx);
-    // A variable without a value makes the entry match nothing.
-    return pieces !== null && compileArnPieces([...head, ...pieces])(res);
+    return pieces === null ? null : compileArnPieces([...head, ...pieces])(res);
   };
 }
 

@@ -1,0 +1,66 @@
+// `npm run bench`: decisions per second for Latchkey and for @cloud-copilot/iam-simulate on
+// the same inputs, side by side, with their ratio. One process, one core, one case at a time.
+// The peer is measured twice: through runSimulation (its validated entry point, policies
+// validated once up front) and through runUnsafeSimulation (its fastest path).
+
+import { crossAccount, singleStatement, thousandStatements } from './cases.js';
+import { prepareLatchkey } from '../test/iam/differential/latchkeyAdapter.js';
+import { preparePeer, preparePeerUnsafe } from '../test/iam/differential/iamSimulatePeer.js';
+import type { Scenario } from '../test/iam/differential/scenario.js';
+import { fuzzSlowest } from './fuzz.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+
+function measureSync(run: () => unknown, seconds: number): number {
+  const deadline = performance.now() + seconds * 1000;
+  let n = 0;
+  const started = performance.now();
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 1000; i++) run();
+    n += 1000;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+async function measureAsync(run: () => Promise<unknown>, seconds: number): Promise<number> {
+  const deadline = performance.now() + seconds * 1000;
+  let n = 0;
+  const started = performance.now();
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 10; i++) await run();
+    n += 10;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US').padStart(11);
+
+async function bench(name: string, scenario: Scenario, target: number) {
+  const latchkey = prepareLatchkey(scenario);
+  const peer = preparePeer(scenario);
+  const peerUnsafe = await preparePeerUnsafe(scenario);
+  const ours = latchkey();
+  const theirs = await peer();
+  if (ours !== theirs) throw new Error(`${name}: Latchkey says ${ours}, iam-simulate says ${theirs}`);
+
+  measureSync(latchkey, 0.3); // warm-up
+  const l = measureSync(latchkey, SECONDS);
+  await measureAsync(peer, 0.3);
+  const p = await measureAsync(peer, SECONDS);
+  measureSync(peerUnsafe, 0.3);
+  const u = measureSync(peerUnsafe, SECONDS);
+  const met = l >= target ? 'met' : `MISSED by ${((1 - l / target) * 100).toFixed(0)}%`;
+  console.log(
+    `| ${name} | ${ours} | ${fmt(l)} | ${fmt(p)} | ${fmt(u)} | ${(l / p).toFixed(0)}x | ${(l / u).toFixed(1)}x | ${fmt(target)} ${met} |`,
+  );
+}
+
+console.log(`Decisions per second, one core, ${SECONDS} s per measurement (node ${process.version}).`);
+console.log('| case | decision | Latchkey | iam-simulate runSimulation | iam-simulate runUnsafeSimulation | ratio (validated) | ratio (unsafe) | target |');
+console.log('|---|---|---:|---:|---:|---:|---:|---|');
+await bench('(a) 1 identity policy, 1 statement', singleStatement(), 1_000_000);
+await bench('(b) cross-account, 50-stmt resource policy + 5×10 identity', crossAccount(), 200_000);
+await bench('(c) 1,000 statements in 20 policies', thousandStatements(), 100_000);
+
+const slow = fuzzSlowest(20_000);
+console.log(`\nParser fuzz (20,000 inputs): slowest single input ${slow.ms.toFixed(2)} ms, median ${slow.median.toFixed(3)} ms.`);
