@@ -281,8 +281,12 @@ export function parseDate(text: string): number | null {
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
   const ms = Number((frac + '000').slice(0, 3));
-  let t = Date.UTC(Number(y), month - 1, day, hour, minute, second, ms);
-  if (new Date(t).getUTCDate() !== day) return null;
+  const date = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, does not move years 0-99 into the 1900s.
+  date.setUTCFullYear(Number(y), month - 1, day);
+  date.setUTCHours(hour, minute, second, ms);
+  if (date.getUTCDate() !== day) return null;
+  let t = date.getTime();
   if (sign) {
     const offset = (Number(oh) * 60 + Number(om)) * 60_000;
     t += sign === '+' ? -offset : offset;

@@ -7,14 +7,13 @@
 //   legacy parser rejects (Effect casing, dates, numbers, short ARNs), 5. unique Sids,
 //   6. per statement: actions, ARN format, action format, principal, resources, partition.
 
-import { ARN_FIELDS, compileArnPattern, splitArn } from './arn.js';
+import { ARN_FIELDS, compileArnPattern, compileArnPieces, splitArn } from './arn.js';
 import { unknownActionWarning } from './catalogue.js';
 import { compileCondition, parseOperator, type CompiledCondition } from './conditions.js';
 import { MalformedPolicyDocumentError, PolicyMessages } from './errors.js';
 import { compileGlob, hasWildcard, type Matcher } from './glob.js';
 import { compilePrincipal, type CompiledPrincipal } from './principals.js';
 import { parseTemplate, resolvePieces } from './variables.js';
-import { compileArnPieces } from './arn.js';
 import type { RequestContext } from './context.js';
 
 /**
@@ -179,7 +178,7 @@ export function compilePolicy(document: string | object, options: CompileOptions
       if (!resources || resources.length === 0) fail(PolicyMessages.missingResources);
       for (const r of resources!) checkResourceFormat(r);
     }
-    return compileStatement(s, index, actions, resources, conditions[index]!, variables);
+    return compileStatement(s, index, resources, conditions[index]!, variables);
   });
 
   return buildPolicy(options, variables ? '2012-10-17' : '2008-10-17', compiled, statements, warnings);
@@ -271,17 +270,14 @@ function checkResourceFormat(resource: string): void {
   if (service === 's3' && region !== '' && region !== '*') fail(PolicyMessages.s3Region(resource));
   if (service === 'iam') {
     const path = rest.join(':');
-    if (path !== '' && !hasWildcard(path.slice(0, 1)) && !IAM_RESOURCE_PREFIXES.some((p) => path.startsWith(p))) {
-      // `*`, `root` and `policy/…` style paths are fine; other first words are not.
-      if (path !== 'root' && !path.startsWith('*')) fail(PolicyMessages.iamPath);
-    }
+    const known = path === '' || path === 'root' || path.startsWith('*') || IAM_RESOURCE_PREFIXES.some((p) => path.startsWith(p));
+    if (!known) fail(PolicyMessages.iamPath);
   }
 }
 
 function compileStatement(
   s: Json,
   index: number,
-  _actions: string[],
   resources: string[] | undefined,
   conditions: CompiledCondition[],
   variables: boolean,
@@ -299,33 +295,18 @@ function compileStatement(
 }
 
 type ResourceMatcher = (resource: string, ctx: RequestContext) => boolean;
-/** true / false, or null when a policy variable in the entry has no value. */
-type ResourceEntry = (resource: string, ctx: RequestContext) => boolean | null;
 
 function compileResources(resources: string[] | undefined, negated: boolean, variables: boolean): ResourceMatcher {
   // A trust policy has no Resource: it applies to the role it is attached to.
   if (resources === undefined) return () => true;
   const entries = resources.map((r) => compileResource(r, variables));
-  if (!negated) {
-    // An entry whose variable has no value matches nothing; the others still count.
-    if (entries.length === 1) {
-      const only = entries[0]!;
-      return (res, ctx) => only(res, ctx) === true;
-    }
-    return (res, ctx) => entries.some((e) => e(res, ctx) === true);
-  }
-  // NotResource: AWS says an unresolvable variable may make the whole statement invalid;
-  // treating it as not applying keeps a NotResource from widening to everything.
-  return (res, ctx) => {
-    for (const e of entries) {
-      const m = e(res, ctx);
-      if (m !== false) return false;
-    }
-    return true;
-  };
+  // An entry whose variable has no value matches nothing (AWS, "Policy variables with no
+  // value"), so in NotResource it excludes nothing: a Deny still denies.
+  const any: ResourceMatcher = entries.length === 1 ? entries[0]! : (res, ctx) => entries.some((e) => e(res, ctx));
+  return negated ? (res, ctx) => !any(res, ctx) : any;
 }
 
-function compileResource(pattern: string, variables: boolean): ResourceEntry {
+function compileResource(pattern: string, variables: boolean): ResourceMatcher {
   const fields = splitArnRespectingVariables(pattern);
   // Variables count only in the resource field; elsewhere `${…}` is literal text.
   const template = variables && fields.length === ARN_FIELDS ? parseTemplate(fields[5]!) : null;
@@ -336,7 +317,7 @@ function compileResource(pattern: string, variables: boolean): ResourceEntry {
   const head = fields.slice(0, 5).map((f) => ({ text: f + ':', wild: true }));
   return (res, ctx) => {
     const pieces = resolvePieces(template, ctx);
-    return pieces === null ? null : compileArnPieces([...head, ...pieces])(res);
+    return pieces !== null && compileArnPieces([...head, ...pieces])(res);
   };
 }
 

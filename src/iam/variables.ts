@@ -14,9 +14,14 @@ export interface VariableRef {
 /** Literal text (whose wildcards stay wildcards) alternating with variable references. */
 export type Template = readonly (string | VariableRef)[];
 
-const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
-const DEFAULT_FORM = /^\s*([^,\s]+)\s*,\s*'([^']*)'\s*$/;
-const KEY_FORM = /^[A-Za-z0-9_.:/+=@-]+$/;
+const ESCAPES = new Map([
+  ['*', '*'],
+  ['?', '?'],
+  ['$', '$'],
+]);
+// `key, 'default'`. Keys may hold spaces and any letters (tag keys do), but not `{`, `$` or `'`.
+const DEFAULT_FORM = /^\s*([^,{$']+?)\s*,\s*'([^']*)'\s*$/;
+const KEY_FORM = /^[^,{$']+$/;
 
 export function hasVariables(text: string): boolean {
   return text.includes('${');
@@ -42,7 +47,7 @@ export function parseTemplate(text: string): Template | null {
     literal += text.slice(i, open);
     const inner = text.slice(open + 2, close);
     i = close + 1;
-    const escaped = ESCAPES[inner];
+    const escaped = ESCAPES.get(inner);
     if (escaped !== undefined) {
       // An escape stands for the character itself, never a wildcard: keep it apart.
       if (literal) parts.push(literal);

@@ -61,7 +61,7 @@ const HOSTILE = [
 ];
 
 function randomScalar(rng: Rng): unknown {
-  switch (rng.int(7)) {
+  switch (rng.int(0, 6)) {
     case 0:
       return null;
     case 1:
@@ -73,17 +73,17 @@ function randomScalar(rng: Rng): unknown {
     case 4:
       return rng.pick(['Allow', 'Deny', 'allow', '2012-10-17', '2008-10-17', 's3:GetObject', 'arn:aws:s3:::b', '111122223333']);
     default:
-      return String.fromCharCode(...Array.from({ length: rng.int(12) }, () => 32 + rng.int(95)));
+      return String.fromCharCode(...Array.from({ length: rng.int(0, 11) }, () => 32 + rng.int(0, 94)));
   }
 }
 
 export function randomJson(rng: Rng, depth = 0): unknown {
-  const roll = rng.int(depth > 3 ? 1 : 3);
+  const roll = depth > 3 ? 0 : rng.int(0, 2);
   if (roll === 0) return randomScalar(rng);
-  if (roll === 1) return Array.from({ length: rng.int(4) }, () => randomJson(rng, depth + 1));
+  if (roll === 1) return Array.from({ length: rng.int(0, 3) }, () => randomJson(rng, depth + 1));
   const keys = ['Version', 'Statement', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Principal', 'NotPrincipal', 'Condition', 'Sid', 'Id', 'AWS', 'Service', 'StringLike', 'Null'];
   const out: Record<string, unknown> = {};
-  for (let i = rng.int(5); i > 0; i--) out[rng.chance(0.8) ? rng.pick(keys) : String(randomScalar(rng))] = randomJson(rng, depth + 1);
+  for (let i = rng.int(0, 4); i > 0; i--) out[rng.chance(0.8) ? rng.pick(keys) : String(randomScalar(rng))] = randomJson(rng, depth + 1);
   return out;
 }
 
@@ -92,14 +92,14 @@ function mutate(rng: Rng, value: unknown): unknown {
   if (Array.isArray(value)) {
     if (value.length === 0 || rng.chance(0.2)) return rng.chance(0.5) ? [] : [...value, randomJson(rng, 2)];
     const copy = [...value];
-    const i = rng.int(copy.length);
+    const i = rng.int(0, copy.length - 1);
     copy[i] = mutate(rng, copy[i]);
     return copy;
   }
   if (value && typeof value === 'object') {
     const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
     const keys = Object.keys(copy);
-    const roll = rng.int(10);
+    const roll = rng.int(0, 9);
     if (keys.length === 0 || roll === 0) copy[rng.pick(['Extra', 'Condition', 'Principal', 'NotResource'])] = randomJson(rng, 2);
     else if (roll === 1) delete copy[rng.pick(keys)];
     else {
@@ -109,8 +109,8 @@ function mutate(rng: Rng, value: unknown): unknown {
     return copy;
   }
   if (typeof value === 'string' && rng.chance(0.6)) {
-    const at = rng.int(value.length + 1);
-    return value.slice(0, at) + rng.pick(HOSTILE) + value.slice(at + rng.int(3));
+    const at = rng.int(0, value.length);
+    return value.slice(0, at) + rng.pick(HOSTILE) + value.slice(at + rng.int(0, 2));
   }
   return rng.chance(0.5) ? randomScalar(rng) : randomJson(rng, 2);
 }
@@ -125,7 +125,7 @@ export function* fuzzInputs(seed: number, count: number): Generator<[number, unk
       continue;
     }
     let v: unknown = rng.pick(SEEDS);
-    for (let m = rng.chance(0.15) ? 0 : rng.chance(0.7) ? 1 : 2 + rng.int(2); m > 0; m--) v = mutate(rng, v);
+    for (let m = rng.chance(0.15) ? 0 : rng.chance(0.7) ? 1 : rng.int(2, 3); m > 0; m--) v = mutate(rng, v);
     yield [i, rng.chance(0.1) ? JSON.stringify(v) : v];
   }
 }

@@ -6,7 +6,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateScenario, makeRng } from './generator.js';
+import { generateScenario } from './generator.js';
+import { makeRng } from '../../support/rng.js';
 import { decideWithPeer } from './iamSimulatePeer.js';
 import { decideWithLatchkey } from './latchkeyAdapter.js';
 import { minimize } from './minimize.js';

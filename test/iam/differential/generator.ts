@@ -8,59 +8,8 @@
 // ArrayOf… keys, one date format per key (it compares epoch seconds against ISO dates in
 // milliseconds), and Version 2012-10-17 everywhere.
 
+import type { Rng } from '../../support/rng.js';
 import type { JsonPolicy, NamedPolicy, Scenario, ScenarioPrincipal } from './scenario.js';
-
-export interface Rng {
-  /** Uniform in [0, 1). */
-  next(): number;
-  /** Integer in [min, max], both included. */
-  int(min: number, max: number): number;
-  bool(): boolean;
-  chance(p: number): boolean;
-  pick<T>(items: readonly T[]): T;
-  weighted<T>(items: readonly (readonly [T, number])[]): T;
-  /** Up to n distinct items, in random order. */
-  sample<T>(items: readonly T[], n: number): T[];
-}
-
-/** mulberry32: tiny, fast, and good enough to spread test cases; the same seed replays a run. */
-export function makeRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => {
-    if (items.length === 0) throw new Error('pick from an empty list');
-    return items[Math.floor(next() * items.length)] as T;
-  };
-  return {
-    next,
-    int,
-    bool: () => next() < 0.5,
-    chance: (p) => next() < p,
-    pick,
-    weighted: <T>(items: readonly (readonly [T, number])[]): T => {
-      const total = items.reduce((sum, [, w]) => sum + w, 0);
-      let x = next() * total;
-      for (const [item, w] of items) {
-        x -= w;
-        if (x < 0) return item;
-      }
-      return items[items.length - 1]![0];
-    },
-    sample: <T>(items: readonly T[], n: number): T[] => {
-      const pool = [...items];
-      const out: T[] = [];
-      while (out.length < n && pool.length > 0) out.push(pool.splice(Math.floor(next() * pool.length), 1)[0] as T);
-      return out;
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // The universe
@@ -98,7 +47,8 @@ const LAYERS = [
   'arn:aws:lambda:us-east-1:333333333333:layer:untrusted:7',
 ] as const;
 const TAG_KEYS = ['team', 'env', 'cost-center', 'Owner'] as const;
-const USER_AGENTS = ['YXdzLWNsaS8yLjE1', 'Qm90bzMvMS4zNC4w', 'bGF0Y2hrZXk='] as const; // base64 blobs
+// Base64 text, because BinaryEquals compares the policy's base64 value with the request's.
+const USER_AGENTS = ['YXdzLWNsaS8yLjE1', 'Qm90bzMvMS4zNC4w', 'bGF0Y2hrZXk='] as const;
 const SOURCE_IPS = ['10.1.2.3', '192.168.1.20', '203.0.113.9', '198.51.100.7', '2001:db8::1', '2001:db8:abcd::42', 'fd00::5'] as const;
 const CIDRS = [
   '10.0.0.0/8',

@@ -4,7 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateScenario, makeRng } from './generator.js';
+import { generateScenario } from './generator.js';
+import { makeRng } from '../../support/rng.js';
 import { decideWithPeer } from './iamSimulatePeer.js';
 import type { ScenarioDecision } from './scenario.js';
 
