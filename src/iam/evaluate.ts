@@ -133,6 +133,12 @@ function conditionsHold(s: CompiledStatement, ctx: RequestContext): boolean {
   return true;
 }
 
+function matchOne(policy: CompiledPolicy | undefined, req: AuthorizationRequest, action: string, hasBoundary: boolean): Matches {
+  const m: Matches = { allows: null, denies: null };
+  if (policy) matchPolicy(policy, req, action, hasBoundary, m);
+  return m;
+}
+
 function matchAll(policies: readonly CompiledPolicy[] | undefined, req: AuthorizationRequest, action: string, hasBoundary: boolean): Matches {
   const m: Matches = { allows: null, denies: null };
   if (policies) for (const p of policies) matchPolicy(p, req, action, hasBoundary, m);
@@ -174,13 +180,12 @@ export function authorize(req: AuthorizationRequest, policies: PolicySet): Decis
   const isAwsIdentity = p.type !== 'Service' && p.type !== 'Anonymous';
   const hasBoundary = isAwsIdentity && policies.permissionsBoundary !== undefined;
 
-  const resource: Matches = { allows: null, denies: null };
-  if (policies.resource) matchPolicy(policies.resource, req, action, hasBoundary, resource);
+  const resource = matchOne(policies.resource, req, action, hasBoundary);
   const rcp = policies.rcps ? matchLevels(policies.rcps, req, action) : undefined;
 
   // Principal-side policies exist only for IAM identities.
   const identity = isAwsIdentity ? matchAll(policies.identity, req, action, hasBoundary) : { allows: null, denies: null };
-  const boundary = hasBoundary ? matchAll([policies.permissionsBoundary!], req, action, hasBoundary) : undefined;
+  const boundary = hasBoundary ? matchOne(policies.permissionsBoundary, req, action, hasBoundary) : undefined;
   const hasSession = isAwsIdentity && policies.session !== undefined;
   const session = hasSession ? matchAll(policies.session, req, action, hasBoundary) : undefined;
   const scp = isAwsIdentity && policies.scps ? matchLevels(policies.scps, req, action) : undefined;

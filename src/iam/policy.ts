@@ -157,6 +157,7 @@ export function compilePolicy(document: string | object, options: CompileOptions
 
   // 6. Per statement
   const warnings: string[] = [];
+  const actionLists: ActionList[] = [];
   const compiled = statements.map((s, index) => {
     const actions = stringList(s.Action) ?? stringList(s.NotAction) ?? [];
     if (actions.length === 0) fail(PolicyMessages.missingActions);
@@ -178,10 +179,11 @@ export function compilePolicy(document: string | object, options: CompileOptions
       if (!resources || resources.length === 0) fail(PolicyMessages.missingResources);
       for (const r of resources!) checkResourceFormat(r);
     }
+    actionLists.push({ actions: actions.map((a) => a.toLowerCase()), negated: s.NotAction !== undefined });
     return compileStatement(s, index, resources, conditions[index]!, variables);
   });
 
-  return buildPolicy(options, variables ? '2012-10-17' : '2008-10-17', compiled, statements, warnings);
+  return buildPolicy(options, variables ? '2012-10-17' : '2008-10-17', compiled, actionLists, warnings);
 }
 
 function checkStructure(raw: unknown): Json {
@@ -340,19 +342,23 @@ function splitArnRespectingVariables(text: string): string[] {
   return out;
 }
 
+/** A statement's Action (or NotAction) entries, lower-cased. */
+interface ActionList {
+  actions: string[];
+  negated: boolean;
+}
+
 /** Action index: literal actions by name, wildcard and NotAction statements checked each time. */
 function buildPolicy(
   options: CompileOptions,
   version: CompiledPolicy['version'],
   statements: CompiledStatement[],
-  sources: Json[],
+  actionLists: ActionList[],
   warnings: string[],
 ): CompiledPolicy {
   const byAction = new Map<string, Set<number>>();
   const general: { index: number; matches: Matcher; negated: boolean }[] = [];
-  sources.forEach((s, index) => {
-    const negated = s.NotAction !== undefined;
-    const actions = (stringList(negated ? s.NotAction : s.Action) ?? []).map((a) => a.toLowerCase());
+  actionLists.forEach(({ actions, negated }, index) => {
     if (!negated && !actions.some(hasWildcard)) {
       for (const a of actions) {
         let set = byAction.get(a);
