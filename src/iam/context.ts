@@ -19,20 +19,4 @@ export class RequestContext {
   get(lowerKey: string): ContextValue | undefined {
     return this.values.get(lowerKey);
   }
-
-  /** Returns a new context with extra or replaced keys. */
-  with(entries: ContextInput): RequestContext {
-    const next = new RequestContext();
-    for (const [k, v] of this.values) next.values.set(k, v);
-    for (const key of Object.keys(entries)) {
-      const value = entries[key];
-      if (value === undefined) next.values.delete(key.toLowerCase());
-      else next.values.set(key.toLowerCase(), Array.isArray(value) ? value : String(value));
-    }
-    return next;
-  }
-
-  keys(): IterableIterator<string> {
-    return this.values.keys();
-  }
 }
