@@ -8,6 +8,7 @@ import { prepareLatchkey } from '../test/iam/differential/latchkeyAdapter.js';
 import { preparePeer, preparePeerUnsafe } from '../test/iam/differential/iamSimulatePeer.js';
 import type { Scenario } from '../test/iam/differential/scenario.js';
 import { fuzzTiming } from './fuzz.js';
+import { stsBench } from './sts.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -73,3 +74,5 @@ console.log(
   `\nParser fuzz, 20,000 inputs: slowest input ${fuzz.slowest.toFixed(2)} ms (best of 3 runs), ` +
     `median ${fuzz.median.toFixed(3)} ms; slowest single run with pauses ${fuzz.slowestRaw.toFixed(2)} ms.`,
 );
+
+await stsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));

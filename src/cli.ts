@@ -1,18 +1,83 @@
 #!/usr/bin/env node
-// Latchkey's command line. Until the server lands (issue "The server: SigV4 identities, the
-// world, IAM / STS / Organizations APIs, durable state"), `serve` only says what it is.
+// `latchkey serve`: opens the state directory (database, world, generated AWS profiles),
+// starts the server and prints the ready line; SIGINT / SIGTERM shut it down cleanly.
 
+import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { openSqliteStore } from './store/sqlite.js';
+import { applyWorld, DEFAULT_WORLD, profileFiles, type WorldFile } from './services/world/world.js';
+import { createServer } from './server.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
 
-const [command = 'serve'] = process.argv.slice(2);
-if (command === '--version' || command === 'version') {
-  console.log(version);
-} else if (command === 'serve') {
-  console.log(`Latchkey ${version}: the policy engine is built; the server is not yet (see README).`);
-} else {
-  console.error(`latchkey: unknown command '${command}'. Usage: latchkey serve | latchkey --version`);
-  process.exitCode = 2;
+/** The world this state directory runs: `--world FILE`, else the one it was created with, else the default. */
+async function chooseWorld(stateDir: string, worldFile: string | undefined): Promise<WorldFile> {
+  const saved = path.join(stateDir, 'world.json');
+  const source = worldFile ?? ((await exists(saved)) ? saved : undefined);
+  const world = source ? (JSON.parse(await fs.readFile(source, 'utf8')) as WorldFile) : DEFAULT_WORLD;
+  if (!world || typeof world !== 'object' || typeof world.accounts !== 'object') {
+    throw new Error(`${source}: a world file needs an "accounts" object (see README)`);
+  }
+  return world;
 }
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function serve(opts: { host: string; port: string; stateDir: string; world?: string }) {
+  const stateDir = path.resolve(opts.stateDir);
+  await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  const world = await chooseWorld(stateDir, opts.world);
+  const store = await openSqliteStore(stateDir);
+  await applyWorld(store, world);
+  // Remembered, so a restart without --world keeps generating the same profiles.
+  await fs.writeFile(path.join(stateDir, 'world.json'), JSON.stringify(world, null, 2) + '\n');
+  const files = await profileFiles(store, world);
+  await fs.writeFile(path.join(stateDir, 'credentials'), files.credentials, { mode: 0o600 });
+  await fs.writeFile(path.join(stateDir, 'config'), files.config, { mode: 0o600 });
+
+  // A testing aid, never set in normal use: compresses STS session lifetimes.
+  const scale = Number(process.env.LATCHKEY_SESSION_TIME_SCALE ?? 1);
+  const { app } = createServer({ store, ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}) });
+  await app.listen({ host: opts.host, port: Number(opts.port) });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : opts.port;
+  console.log(`Latchkey listening on http://${opts.host}:${port}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Latchkey: ${signal}, shutting down`);
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+const program = new Command('latchkey').version(version);
+program
+  .command('serve', { isDefault: true })
+  .description('serve the AWS APIs on one port')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--port <port>', 'port to listen on (0 picks a free one)', '4570')
+  .option('--state-dir <dir>', 'database, world and generated AWS profiles', '.latchkey')
+  .option('--world <file>', 'world file (JSON) to apply')
+  .action(async (opts) => {
+    try {
+      await serve(opts);
+    } catch (e) {
+      console.error(`latchkey: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    }
+  });
+await program.parseAsync(process.argv);

@@ -1,0 +1,92 @@
+// `sts get-caller-identity` requests per second over HTTP with full SigV4 verification:
+// Latchkey's server beside moto's (`python3 -m moto.server`) on the same machine, in one
+// run, with the same load generator (autocannon) and the same request. The request is
+// signed once and replayed: each server still verifies (or, for moto, parses) every copy,
+// and the load generator does not spend the second core on signing.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import autocannon from 'autocannon';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { startServer, type Profile } from '../test/e2e/support.js';
+
+const BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
+
+async function signedHeaders(endpoint: string, credentials: Profile): Promise<Record<string, string>> {
+  const url = new URL(endpoint);
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: '/',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: url.host },
+    body: BODY,
+  });
+  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'sts', sha256: Sha256 });
+  const signed = await signer.sign(request);
+  return signed.headers as Record<string, string>;
+}
+
+async function load(endpoint: string, headers: Record<string, string>, seconds: number) {
+  const result = await autocannon({ url: `${endpoint}/`, method: 'POST', headers, body: BODY, connections: 16, duration: seconds });
+  return { rps: result.requests.average, non2xx: result.non2xx, errors: result.errors, p99: result.latency.p99 };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startMoto(): Promise<{ endpoint: string; child: ChildProcess } | null> {
+  const port = await freePort();
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) return null;
+    try {
+      await fetch(`${endpoint}/moto-api/`);
+      return { endpoint, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill();
+  return null;
+}
+
+export async function stsBench(seconds: number): Promise<void> {
+  const latchkey = await startServer();
+  let moto: Awaited<ReturnType<typeof startMoto>> = null;
+  try {
+    const ours = await load(latchkey.endpoint, await signedHeaders(latchkey.endpoint, latchkey.profiles.owner!), 1); // warm-up
+    void ours;
+    const l = await load(latchkey.endpoint, await signedHeaders(latchkey.endpoint, latchkey.profiles.owner!), seconds);
+    moto = await startMoto();
+    let m: Awaited<ReturnType<typeof load>> | null = null;
+    if (moto) {
+      // moto accepts any key and does not check signatures by default; the request is the same.
+      const motoHeaders = await signedHeaders(moto.endpoint, { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+      await load(moto.endpoint, motoHeaders, 1);
+      m = await load(moto.endpoint, motoHeaders, seconds);
+    }
+    console.log(`\nsts get-caller-identity over HTTP, 16 connections, ${seconds} s, autocannon in the same run:`);
+    console.log('| server | requests/s | p99 latency (ms) | non-2xx | errors |');
+    console.log('|---|---:|---:|---:|---:|');
+    console.log(`| Latchkey (SigV4 verified) | ${Math.round(l.rps).toLocaleString('en-US')} | ${l.p99} | ${l.non2xx} | ${l.errors} |`);
+    if (m) console.log(`| moto server (no signature check) | ${Math.round(m.rps).toLocaleString('en-US')} | ${m.p99} | ${m.non2xx} | ${m.errors} |`);
+    else console.log('| moto server | not started (python3 -m moto.server unavailable) | | | |');
+    const target = l.rps >= 5000 ? 'met' : `MISSED by ${((1 - l.rps / 5000) * 100).toFixed(0)}%`;
+    console.log(`Latchkey / moto: ${m ? `${(l.rps / m.rps).toFixed(1)}x` : 'n/a'} (target >= 10x); Latchkey target 5,000 requests/s: ${target}.`);
+    if (l.non2xx > 0) console.log(`WARNING: ${l.non2xx} non-2xx answers from Latchkey: the figure is not valid.`);
+  } finally {
+    moto?.child.kill();
+    await latchkey.stop();
+  }
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Writes src/aws/models/<service>.json: an AWS service model (botocore's service-2.json) with
+// the documentation strings removed (DESIGN.md, principle 3). Everything else (operations,
+// shapes, constraints, metadata) is kept as published, in the published order.
+//
+//   node scripts/strip-model.mjs <service> <service-2.json[.gz]> [<service> <file> …]
+//   node scripts/strip-model.mjs --defaults     # iam, sts and organizations from their usual places
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'src', 'aws', 'models');
+
+const DROP = new Set(['documentation', 'documentationUrl', 'examples']);
+
+const DEFAULTS = [
+  ['iam', join(root, '..', 'shared', 'reference', 'models', 'iam-2010-05-08.service-2.botocore-1.43.11.json')],
+  ['sts', join(root, '..', 'shared', 'reference', 'models', 'sts-2011-06-15.service-2.botocore-1.43.11.json')],
+  [
+    'organizations',
+    '/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/botocore/data/organizations/2016-11-28/service-2.json.gz',
+  ],
+];
+
+/** `parent` is the key holding `value`: under `members` the keys are member names, never dropped. */
+function strip(value, parent = '') {
+  if (Array.isArray(value)) return value.map((item) => strip(item));
+  if (value === null || typeof value !== 'object') return value;
+  const out = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (parent !== 'members' && DROP.has(key)) continue;
+    out[key] = strip(child, key);
+  }
+  return out;
+}
+
+function load(file) {
+  const raw = readFileSync(file);
+  return JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
+}
+
+const args = process.argv.slice(2);
+const jobs = args[0] === '--defaults' ? DEFAULTS : [];
+if (jobs.length === 0) {
+  if (args.length === 0 || args.length % 2 !== 0) {
+    console.error('usage: node scripts/strip-model.mjs <service> <service-2.json[.gz]> … | --defaults');
+    process.exit(2);
+  }
+  for (let i = 0; i < args.length; i += 2) jobs.push([args[i], args[i + 1]]);
+}
+
+mkdirSync(outDir, { recursive: true });
+for (const [service, file] of jobs) {
+  const model = strip(load(file));
+  if (!model.metadata || !model.operations || !model.shapes) {
+    console.error(`${file}: not a service model`);
+    process.exit(1);
+  }
+  const target = join(outDir, `${service}.json`);
+  // One shape or operation per line: small, and diffs stay readable when a model is updated.
+  const lines = ['{'];
+  const keys = Object.keys(model);
+  keys.forEach((key, k) => {
+    const comma = k < keys.length - 1 ? ',' : '';
+    const value = model[key];
+    if ((key === 'operations' || key === 'shapes') && value && typeof value === 'object') {
+      lines.push(`${JSON.stringify(key)}:{`);
+      const entries = Object.entries(value);
+      entries.forEach(([name, item], i) =>
+        lines.push(`${JSON.stringify(name)}:${JSON.stringify(item)}${i < entries.length - 1 ? ',' : ''}`),
+      );
+      lines.push(`}${comma}`);
+    } else {
+      lines.push(`${JSON.stringify(key)}:${JSON.stringify(value)}${comma}`);
+    }
+  });
+  lines.push('}');
+  const text = lines.join('\n') + '\n';
+  JSON.parse(text); // guard: the file must stay valid JSON
+  writeFileSync(target, text);
+  console.log(`${service}: ${Object.keys(model.operations).length} operations, ${Object.keys(model.shapes).length} shapes -> ${target} (${text.length} bytes)`);
+}

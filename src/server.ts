@@ -1,0 +1,168 @@
+// The composition root of the HTTP side: one port for every service. A request is
+// authenticated (SigV4; the credential scope names the service and region), decoded by its
+// service's protocol codec, authorized and handled by the pipeline, and encoded back.
+
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AwsError, serviceFailure } from './aws/errors.js';
+import { authError } from './aws/authErrors.js';
+import { readCredentialScope, verifySigV4, type IncomingSignedRequest, type SigningCredentials } from './aws/sigv4.js';
+import { decodeQueryRequest, encodeQueryError, encodeQueryResponse } from './aws/query.js';
+import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from './aws/json.js';
+import { loadServiceModel, type ServiceModel } from './aws/model.js';
+import { PolicyCache } from './iam/index.js';
+import type { Store } from './store/store.js';
+import { resolveCaller } from './services/caller.js';
+import { DecisionLog, execute, type ServiceDefinition } from './services/pipeline.js';
+import type { Deps, Output } from './services/operation.js';
+import { requestId as newRequestId } from './services/ids.js';
+import { iamService } from './services/iam/index.js';
+import { stsService } from './services/sts/index.js';
+import { organizationsService } from './services/organizations/index.js';
+
+/** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
+const BODY_LIMIT = 7 * 1024 * 1024;
+
+interface Encoded {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** A service as the edge sees it: its protocol codec and its operations. */
+interface Endpoint {
+  definition: ServiceDefinition;
+  protocol: 'query' | 'json';
+  decode(req: IncomingSignedRequest): { operation: string; input: Record<string, unknown> };
+  encode(operation: string, output: Output, requestId: string): Encoded;
+  encodeError(err: AwsError, requestId: string): Encoded;
+}
+
+function queryEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpoint {
+  return {
+    definition,
+    protocol: 'query',
+    decode(req) {
+      // awsQuery takes its parameters from the form body (POST) or the query string (GET).
+      const form = req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery;
+      return decodeQueryRequest(model, new URLSearchParams(form));
+    },
+    encode: (operation, output, requestId) => ({
+      status: 200,
+      contentType: 'text/xml',
+      body: encodeQueryResponse(model, operation, output, requestId),
+    }),
+    encodeError(err, requestId) {
+      const { status, body } = encodeQueryError(model, err, requestId);
+      return { status, contentType: 'text/xml', body };
+    },
+  };
+}
+
+function jsonEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpoint {
+  return {
+    definition,
+    protocol: 'json',
+    decode(req) {
+      const target = req.headers['x-amz-target'];
+      return decodeJsonRequest(model, typeof target === 'string' ? target : undefined, req.body);
+    },
+    encode: (operation, output) => ({
+      status: 200,
+      contentType: 'application/x-amz-json-1.1',
+      body: encodeJsonResponse(model, operation, output),
+    }),
+    encodeError(err) {
+      const { status, body } = encodeJsonError(err);
+      return { status, contentType: 'application/x-amz-json-1.1', body };
+    },
+  };
+}
+
+export interface ServerOptions {
+  store: Store;
+  now?: () => Date;
+  logger?: boolean;
+  sessionTimeScale?: number;
+}
+
+export interface LatchkeyServer {
+  app: FastifyInstance;
+  deps: Deps & { decisions: DecisionLog };
+}
+
+export function createServer(options: ServerOptions): LatchkeyServer {
+  const deps = {
+    store: options.store,
+    policies: new PolicyCache(),
+    revision: { value: 0 },
+    now: options.now ?? (() => new Date()),
+    decisions: new DecisionLog(),
+    ...(options.sessionTimeScale ? { sessionTimeScale: options.sessionTimeScale } : {}),
+  };
+  const endpoints: Record<string, Endpoint> = {
+    iam: queryEndpoint(loadServiceModel('iam'), iamService),
+    sts: queryEndpoint(loadServiceModel('sts'), stsService),
+    organizations: jsonEndpoint(loadServiceModel('organizations'), organizationsService),
+  };
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+  // Every body is kept as raw bytes: SigV4 hashes them, and each codec parses its own format.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const lookup = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
+    const found = await deps.store.getCredentials(accessKeyId);
+    if (!found) return undefined;
+    if ('accessKey' in found) {
+      return found.accessKey.status === 'Active' ? { secretAccessKey: found.accessKey.secretAccessKey } : undefined;
+    }
+    const s = found.session;
+    return { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiresAt: new Date(s.expiresAt) };
+  };
+
+  const handle = async (request: FastifyRequest, reply: FastifyReply) => {
+    const requestId = newRequestId();
+    const rawUrl = request.raw.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const signed: IncomingSignedRequest = {
+      method: request.method,
+      rawPath: q < 0 ? rawUrl : rawUrl.slice(0, q),
+      rawQuery: q < 0 ? '' : rawUrl.slice(q + 1),
+      headers: request.headers,
+      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    };
+    const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
+    const send = (e: Encoded) =>
+      reply.status(e.status).header('content-type', e.contentType).header('x-amzn-requestid', requestId).send(e.body);
+    try {
+      const auth = await verifySigV4(signed, lookup, deps.now());
+      if (!auth.ok) throw authError(auth.failure, endpoint.protocol, auth.detail);
+      const { operation, input } = endpoint.decode(signed);
+      const caller = await resolveCaller(deps.store, auth.accessKeyId);
+      const output = await execute(deps, endpoint.definition, operation, input, caller, {
+        region: auth.region,
+        requestId,
+        sourceIp: request.ip,
+        secureTransport: request.protocol === 'https',
+      });
+      return send(endpoint.encode(operation, output, requestId));
+    } catch (e) {
+      if (e instanceof AwsError) return send(endpoint.encodeError(e, requestId));
+      request.log.error(e);
+      console.error(`request ${requestId} failed:`, e);
+      return send(endpoint.encodeError(serviceFailure(endpoint.protocol === 'json' ? 'ServiceException' : 'ServiceFailure'), requestId));
+    }
+  };
+
+  app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
+  return { app, deps };
+}
+
+/** The service a request is for: from its credential scope, or, unsigned, from its shape. */
+function serviceOf(req: IncomingSignedRequest): string {
+  const scope = readCredentialScope(req);
+  if (scope) return scope.service;
+  if (req.headers['x-amz-target']) return 'organizations';
+  const params = new URLSearchParams(req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery);
+  return params.get('Version') === '2010-05-08' ? 'iam' : 'sts';
+}

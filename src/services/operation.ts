@@ -1,0 +1,62 @@
+// What every service operation is: a decoded input and a caller, a declared authorization,
+// and a handler. The pipeline (pipeline.ts) authorizes before it handles; handlers never
+// call the policy engine themselves (DESIGN.md, principle 2).
+
+import type { ContextInput, CompiledPolicy, PolicyCache } from '../iam/index.js';
+import type { Store } from '../store/store.js';
+import type { Caller } from './caller.js';
+
+export interface Deps {
+  store: Store;
+  policies: PolicyCache;
+  /** Bumped after every mutation, so caches of derived views know when to refresh. */
+  revision: { value: number };
+  now(): Date;
+  /**
+   * Multiplies the lifetime of STS sessions (1 on AWS). Tests set it low to watch
+   * credentials expire without waiting the 15-minute minimum.
+   */
+  sessionTimeScale?: number;
+}
+
+export interface OperationContext<I = Record<string, unknown>> {
+  input: I;
+  caller: Caller;
+  /** The region from the request's credential scope. */
+  region: string;
+  requestId: string;
+  deps: Deps;
+}
+
+/** One authorization check: the IAM action on a resource, as AWS performs it for the call. */
+export interface AuthorizationCheck {
+  action: string;
+  /** Resource ARN, or `*` for actions without a resource type. */
+  resource: string;
+  /** The account owning the resource, when the ARN does not say (or `*`). */
+  resourceAccount?: string;
+  /** Extra condition keys of this action (`iam:PassedToService`, `sts:ExternalId`, …). */
+  context?: ContextInput;
+  /** The resource-based policy on the resource (trust policy, function policy). */
+  resourcePolicy?: CompiledPolicy;
+  /**
+   * The resource-based policy itself must allow, even in the same account (role trust
+   * policies, as IAM requires); an identity-based Allow alone is not enough.
+   */
+  resourcePolicyMustAllow?: boolean;
+}
+
+export type Output = Record<string, unknown> | undefined;
+
+export interface Operation<I = any> {
+  /** Checks to pass before the handler runs; `[]` means the call needs no permission. */
+  authorize(ctx: OperationContext<I>): AuthorizationCheck[] | Promise<AuthorizationCheck[]>;
+  handle(ctx: OperationContext<I>): Promise<Output>;
+}
+
+export type ServiceOperations = Record<string, Operation>;
+
+/** Read-only operations leave the revision alone; every other one bumps it. */
+export function isReadOnly(operation: string): boolean {
+  return /^(Get|List|Describe|Simulate)/.test(operation);
+}

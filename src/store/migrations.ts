@@ -1,0 +1,226 @@
+// Schema migrations, applied in order inside one transaction when a store opens and
+// recorded in `schema_migrations (version, applied_at)`. A migration, once released, is
+// never edited: changes go into a new one appended to the list.
+//
+// The SQL is kept portable so that the PostgreSQL store can run the same list: TEXT and
+// INTEGER columns only, explicit keys (no AUTOINCREMENT, no ROWID tricks), JSON kept as
+// TEXT, booleans as INTEGER 0/1, timestamps as ISO-8601 TEXT (which sorts correctly), and
+// tables created before the tables that reference them (PostgreSQL checks references at
+// CREATE time). Every statement is a separate string so a driver never needs to split.
+//
+// Integrity lives in the database, not only in the code above it:
+// - IAM names are unique per account case-insensitively: each named table keeps a
+//   lower-cased `name_lower` column with UNIQUE (account_id, name_lower), which is also the
+//   index behind lookups by name and the name-ordered pagination.
+// - Users, groups and roles are keyed by their stable ids (AIDA…, AGPA…, AROA…); the tables
+//   that hang off them (memberships, inline policies, attachments, access keys) reference
+//   the id, so a rename touches one row and a delete is refused (FOREIGN KEY, no cascade)
+//   while anything still hangs off the entity.
+// - Attachments and permissions boundaries reference managed_policies (arn), so a policy in
+//   use cannot be deleted; policy versions reference their policy.
+// - The default version of a managed policy is `managed_policies.default_version_id`, the
+//   one source of truth (`isDefault` is derived). The reverse reference to policy_versions
+//   would be circular, which PostgreSQL cannot declare inline, so the store enforces it.
+
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** The bookkeeping table; created before any migration runs. */
+export const SCHEMA_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  applied_at TEXT NOT NULL
+)`;
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, organizations, IAM entities and policies, credentials',
+    statements: [
+      // --- Organizations -------------------------------------------------------------
+      `CREATE TABLE organizations (
+        organization_id TEXT PRIMARY KEY,
+        management_account_id TEXT NOT NULL,
+        root_id TEXT NOT NULL UNIQUE,
+        feature_set TEXT NOT NULL CHECK (feature_set IN ('ALL'))
+      )`,
+      `CREATE TABLE accounts (
+        account_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        organization_id TEXT REFERENCES organizations (organization_id),
+        parent_id TEXT,
+        joined_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX accounts_organization ON accounts (organization_id)`,
+      `CREATE TABLE organizational_units (
+        ou_id TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL REFERENCES organizations (organization_id),
+        name TEXT NOT NULL,
+        parent_id TEXT NOT NULL,
+        UNIQUE (parent_id, name)
+      )`,
+      `CREATE INDEX organizational_units_organization ON organizational_units (organization_id)`,
+      `CREATE TABLE org_policies (
+        policy_id TEXT PRIMARY KEY,
+        organization_id TEXT NOT NULL REFERENCES organizations (organization_id),
+        name TEXT NOT NULL,
+        description TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('SERVICE_CONTROL_POLICY')),
+        content TEXT NOT NULL,
+        aws_managed INTEGER NOT NULL CHECK (aws_managed IN (0, 1)),
+        UNIQUE (organization_id, name)
+      )`,
+      // target_id is a root, an OU or an account: polymorphic, so checked by the store.
+      `CREATE TABLE org_policy_targets (
+        policy_id TEXT NOT NULL REFERENCES org_policies (policy_id),
+        target_id TEXT NOT NULL,
+        PRIMARY KEY (policy_id, target_id)
+      )`,
+      `CREATE INDEX org_policy_targets_target ON org_policy_targets (target_id)`,
+
+      // --- Managed policies ----------------------------------------------------------
+      // account_id is 'aws' for AWS managed policies, so it references no account.
+      `CREATE TABLE managed_policies (
+        arn TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        policy_name TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        policy_id TEXT NOT NULL UNIQUE,
+        path TEXT NOT NULL,
+        description TEXT,
+        default_version_id TEXT NOT NULL,
+        create_date TEXT NOT NULL,
+        update_date TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        UNIQUE (account_id, name_lower)
+      )`,
+      `CREATE TABLE policy_versions (
+        policy_arn TEXT NOT NULL REFERENCES managed_policies (arn),
+        version_id TEXT NOT NULL,
+        document TEXT NOT NULL,
+        create_date TEXT NOT NULL,
+        PRIMARY KEY (policy_arn, version_id)
+      )`,
+
+      // --- Users, groups, roles ------------------------------------------------------
+      `CREATE TABLE iam_users (
+        user_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        user_name TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        path TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        create_date TEXT NOT NULL,
+        permissions_boundary_arn TEXT REFERENCES managed_policies (arn),
+        tags TEXT NOT NULL,
+        UNIQUE (account_id, name_lower)
+      )`,
+      `CREATE INDEX iam_users_boundary ON iam_users (permissions_boundary_arn)`,
+      `CREATE TABLE iam_groups (
+        group_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        group_name TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        path TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        create_date TEXT NOT NULL,
+        UNIQUE (account_id, name_lower)
+      )`,
+      `CREATE TABLE iam_roles (
+        role_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        role_name TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        path TEXT NOT NULL,
+        arn TEXT NOT NULL,
+        create_date TEXT NOT NULL,
+        assume_role_policy_document TEXT NOT NULL,
+        description TEXT,
+        max_session_duration INTEGER NOT NULL,
+        permissions_boundary_arn TEXT REFERENCES managed_policies (arn),
+        tags TEXT NOT NULL,
+        UNIQUE (account_id, name_lower)
+      )`,
+      `CREATE INDEX iam_roles_boundary ON iam_roles (permissions_boundary_arn)`,
+      `CREATE TABLE iam_group_members (
+        group_id TEXT NOT NULL REFERENCES iam_groups (group_id),
+        user_id TEXT NOT NULL REFERENCES iam_users (user_id),
+        PRIMARY KEY (group_id, user_id)
+      )`,
+      `CREATE INDEX iam_group_members_user ON iam_group_members (user_id)`,
+
+      // --- Inline policies: one table per principal kind, each referencing its owner ---
+      `CREATE TABLE iam_user_inline_policies (
+        principal_id TEXT NOT NULL REFERENCES iam_users (user_id),
+        policy_name TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (principal_id, name_lower)
+      )`,
+      `CREATE TABLE iam_group_inline_policies (
+        principal_id TEXT NOT NULL REFERENCES iam_groups (group_id),
+        policy_name TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (principal_id, name_lower)
+      )`,
+      `CREATE TABLE iam_role_inline_policies (
+        principal_id TEXT NOT NULL REFERENCES iam_roles (role_id),
+        policy_name TEXT NOT NULL,
+        name_lower TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (principal_id, name_lower)
+      )`,
+
+      // --- Managed policy attachments ------------------------------------------------
+      `CREATE TABLE iam_user_attached_policies (
+        principal_id TEXT NOT NULL REFERENCES iam_users (user_id),
+        policy_arn TEXT NOT NULL REFERENCES managed_policies (arn),
+        PRIMARY KEY (principal_id, policy_arn)
+      )`,
+      `CREATE INDEX iam_user_attached_policies_policy ON iam_user_attached_policies (policy_arn)`,
+      `CREATE TABLE iam_group_attached_policies (
+        principal_id TEXT NOT NULL REFERENCES iam_groups (group_id),
+        policy_arn TEXT NOT NULL REFERENCES managed_policies (arn),
+        PRIMARY KEY (principal_id, policy_arn)
+      )`,
+      `CREATE INDEX iam_group_attached_policies_policy ON iam_group_attached_policies (policy_arn)`,
+      `CREATE TABLE iam_role_attached_policies (
+        principal_id TEXT NOT NULL REFERENCES iam_roles (role_id),
+        policy_arn TEXT NOT NULL REFERENCES managed_policies (arn),
+        PRIMARY KEY (principal_id, policy_arn)
+      )`,
+      `CREATE INDEX iam_role_attached_policies_policy ON iam_role_attached_policies (policy_arn)`,
+
+      // --- Credentials ---------------------------------------------------------------
+      `CREATE TABLE access_keys (
+        access_key_id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES iam_users (user_id),
+        secret_access_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('Active', 'Inactive')),
+        create_date TEXT NOT NULL
+      )`,
+      `CREATE INDEX access_keys_user ON access_keys (user_id)`,
+      `CREATE TABLE sessions (
+        access_key_id TEXT PRIMARY KEY,
+        secret_access_key TEXT NOT NULL,
+        session_token TEXT NOT NULL,
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        kind TEXT NOT NULL CHECK (kind IN ('AssumedRole', 'SessionToken')),
+        role_arn TEXT,
+        role_id TEXT,
+        session_name TEXT,
+        user_name TEXT,
+        session_policy TEXT,
+        session_policy_arns TEXT NOT NULL,
+        source_identity TEXT,
+        issued_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX sessions_expires ON sessions (expires_at)`,
+    ],
+  },
+];

@@ -1,0 +1,165 @@
+// SigV4 against a started server: requests signed as the SDK signs them, then tampered with
+// one way at a time. Each must be refused with AWS's error and must not run: the probe
+// operation (CreateUser) would leave a user behind if it did.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { IAMClient, GetUserCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
+import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { sdkConfig, startServer, type Profile, type RunningServer } from './support.js';
+
+let server: RunningServer;
+before(async () => {
+  server = await startServer();
+});
+after(async () => server?.stop());
+
+interface Credentials extends Profile {
+  sessionToken?: string;
+}
+
+async function signed(opts: {
+  credentials: Credentials;
+  body: string;
+  service?: string;
+  region?: string;
+  path?: string;
+  query?: Record<string, string>;
+  at?: Date;
+}) {
+  const url = new URL(server.endpoint);
+  const request = new HttpRequest({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: opts.path ?? '/',
+    query: opts.query ?? {},
+    headers: { 'content-type': 'application/x-www-form-urlencoded', host: url.host },
+    body: opts.body,
+  });
+  const signer = new SignatureV4({
+    credentials: opts.credentials,
+    region: opts.region ?? 'us-east-1',
+    service: opts.service ?? 'iam',
+    sha256: Sha256,
+  });
+  const s = await signer.sign(request, opts.at ? { signingDate: opts.at } : {});
+  return { headers: s.headers as Record<string, string>, body: opts.body, path: opts.path ?? '/', query: opts.query ?? {} };
+}
+
+async function send(r: { headers: Record<string, string>; body: string; path: string; query: Record<string, string> }) {
+  const qs = new URLSearchParams(r.query).toString();
+  const headers = { ...r.headers };
+  delete headers.host;
+  const res = await fetch(`${server.endpoint}${r.path}${qs ? `?${qs}` : ''}`, { method: 'POST', headers, body: r.body });
+  const text = await res.text();
+  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  return { status: res.status, code, message, text };
+}
+
+const owner = () => server.profiles.owner!;
+let probe = 0;
+const createUserBody = () => `Action=CreateUser&Version=2010-05-08&UserName=probe-${++probe}`;
+
+async function userExists(name: string): Promise<boolean> {
+  try {
+    await new IAMClient(sdkConfig(server, 'owner')).send(new GetUserCommand({ UserName: name }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function refused(r: Awaited<ReturnType<typeof signed>>, code: string) {
+  const res = await send(r);
+  assert.equal(res.code, code, res.text);
+  assert.equal(res.status, 403, res.text);
+  const name = /UserName=([^&]+)/.exec(r.body)?.[1];
+  if (name) assert.equal(await userExists(name), false, 'a refused request must not run');
+  return res;
+}
+
+describe('SigV4 at the server', () => {
+  test('a correctly signed request runs', async () => {
+    const r = await signed({ credentials: owner(), body: createUserBody() });
+    const res = await send(r);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(await userExists(`probe-${probe}`), true);
+  });
+
+  test('tampered signature', async () => {
+    const r = await signed({ credentials: owner(), body: createUserBody() });
+    r.headers.authorization = r.headers.authorization!.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    await refused(r, 'SignatureDoesNotMatch');
+  });
+
+  test('tampered body', async () => {
+    const r = await signed({ credentials: owner(), body: createUserBody() });
+    r.body = r.body.replace(/probe-\d+/, 'probe-tampered');
+    await refused(r, 'SignatureDoesNotMatch');
+  });
+
+  test('tampered query', async () => {
+    const r = await signed({ credentials: owner(), body: createUserBody(), query: { a: 'b' } });
+    r.query = { a: 'c' };
+    await refused(r, 'SignatureDoesNotMatch');
+  });
+
+  test('tampered signed header', async () => {
+    const r = await signed({ credentials: owner(), body: createUserBody() });
+    r.headers['content-type'] = 'application/x-www-form-urlencoded; charset=latin1';
+    await refused(r, 'SignatureDoesNotMatch');
+  });
+
+  test('tampered path', async () => {
+    const r = await signed({ credentials: owner(), body: createUserBody(), path: '/' });
+    r.path = '/other';
+    await refused(r, 'SignatureDoesNotMatch');
+  });
+
+  test('signed for one region, scope claims another', async () => {
+    const r = await signed({ credentials: owner(), body: createUserBody(), region: 'us-west-2' });
+    r.headers.authorization = r.headers.authorization!.replace('/us-west-2/', '/us-east-1/');
+    await refused(r, 'SignatureDoesNotMatch');
+  });
+
+  test('signed too long ago, and too far ahead', async () => {
+    for (const offset of [-20 * 60_000, 20 * 60_000]) {
+      const r = await signed({ credentials: owner(), body: createUserBody(), at: new Date(Date.now() + offset) });
+      const res = await refused(r, 'SignatureDoesNotMatch');
+      assert.match(res.message ?? '', /Signature (expired|not yet current)/);
+    }
+  });
+
+  test('unknown access key', async () => {
+    const r = await signed({ credentials: { accessKeyId: 'AKIANOSUCHKEY0000000', secretAccessKey: 'x'.repeat(40) }, body: createUserBody() });
+    const res = await refused(r, 'InvalidClientTokenId');
+    assert.equal(res.message, 'The security token included in the request is invalid.');
+  });
+
+  test('no authentication at all', async () => {
+    const res = await send({ headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: createUserBody(), path: '/', query: {} });
+    assert.equal(res.status, 403, res.text);
+    assert.ok(res.code === 'MissingAuthenticationToken' || res.code === 'IncompleteSignature', res.text);
+  });
+
+  test('a session key without its token, and with a wrong token', async () => {
+    const iam = new IAMClient(sdkConfig(server, 'owner'));
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }] });
+    await iam.send(new CreateRoleCommand({ RoleName: 'sigv4-probe', AssumeRolePolicyDocument: trust }));
+    const { Credentials } = await new STSClient(sdkConfig(server, 'owner')).send(
+      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/sigv4-probe', RoleSessionName: 'p' }),
+    );
+    const base = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey! };
+    const without = await send(await signed({ credentials: base, body: createUserBody() }));
+    assert.equal(without.status, 403, without.text);
+    const wrong = await send(await signed({ credentials: { ...base, sessionToken: 'not-the-token' }, body: createUserBody() }));
+    assert.equal(wrong.status, 403, wrong.text);
+    assert.equal(wrong.code, 'InvalidClientTokenId', wrong.text);
+  });
+});

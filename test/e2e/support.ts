@@ -1,0 +1,119 @@
+// Starts a real Latchkey server (the built CLI, as a user would) on a free port with a
+// temporary state directory, and hands out what a client needs: endpoint, profiles,
+// credentials.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+export interface Profile {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface RunningServer {
+  endpoint: string;
+  port: number;
+  stateDir: string;
+  process: ChildProcess;
+  profiles: Record<string, Profile>;
+  /** Environment for the AWS CLI: the generated shared files, the endpoint, no real AWS config. */
+  cliEnv(profile: string): NodeJS.ProcessEnv;
+  output(): string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export interface StartOptions {
+  stateDir?: string;
+  world?: object;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function tempDir(prefix = 'latchkey-e2e-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export function readProfiles(stateDir: string): Record<string, Profile> {
+  const text = fs.readFileSync(path.join(stateDir, 'credentials'), 'utf8');
+  const profiles: Record<string, Profile> = {};
+  let current: Partial<Profile> | undefined;
+  for (const line of text.split('\n')) {
+    const section = /^\[(.+)\]$/.exec(line.trim());
+    if (section) profiles[section[1]!] = current = {} as Profile;
+    const kv = /^(\w+)\s*=\s*(.+)$/.exec(line.trim());
+    if (kv && current) {
+      if (kv[1] === 'aws_access_key_id') current.accessKeyId = kv[2]!;
+      if (kv[1] === 'aws_secret_access_key') current.secretAccessKey = kv[2]!;
+    }
+  }
+  return profiles;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const stateDir = options.stateDir ?? tempDir();
+  const args = [CLI, 'serve', '--port', '0', '--state-dir', stateDir];
+  if (options.world) {
+    const file = path.join(stateDir, 'input-world.json');
+    fs.writeFileSync(file, JSON.stringify(options.world));
+    args.push('--world', file);
+  }
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /Latchkey listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  return {
+    endpoint,
+    port,
+    stateDir,
+    process: child,
+    profiles: readProfiles(stateDir),
+    output: () => output,
+    cliEnv: (profile) => ({
+      PATH: process.env.PATH,
+      HOME: stateDir,
+      AWS_SHARED_CREDENTIALS_FILE: path.join(stateDir, 'credentials'),
+      AWS_CONFIG_FILE: path.join(stateDir, 'config'),
+      AWS_PROFILE: profile,
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_PAGER: '',
+    }),
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** SDK v3 client settings for a profile of the server. */
+export function sdkConfig(server: RunningServer, profile: string | Profile, region = 'us-east-1') {
+  const credentials = typeof profile === 'string' ? server.profiles[profile]! : profile;
+  return { endpoint: server.endpoint, region, credentials, maxAttempts: 1 };
+}
