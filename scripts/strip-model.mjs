@@ -6,9 +6,11 @@
 //   node scripts/strip-model.mjs <service> <service-2.json[.gz]> [<service> <file> …]
 //   node scripts/strip-model.mjs --defaults     # iam, sts and organizations from their usual places
 
+import console from 'node:console';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import process from 'node:process';
 import { gunzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

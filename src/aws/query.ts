@@ -265,6 +265,8 @@ export function rfc3986(s: string): string {
  * AWS's documents (`<Message>… Value 'x' at 'roleArn' …</Message>`).
  */
 export function escapeXml(s: string): string {
+  // Control characters other than tab and newline cannot appear in XML 1.0, not even escaped.
+  // eslint-disable-next-line no-control-regex
   return s.replace(/[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, (c) => {
     switch (c) {
       case '&':

@@ -99,7 +99,7 @@ for (const cli of clis) {
       assert.equal(me.status, 0, me.stderr);
       assert.equal(me.json().Arn, `arn:aws:sts::111122223333:assumed-role/${role}/cli`);
 
-      const outsider = run(aws, ['--profile', 'outsider', 'sts', 'assume-role', '--role-arn', `arn:aws:iam::111122223333:role/${role}`, '--role-session-name', 'x'], as('outsider'));
+      const outsider = run(aws, ['--profile', 'outsider', 'sts', 'assume-role', '--role-arn', `arn:aws:iam::111122223333:role/${role}`, '--role-session-name', 'xx'], as('outsider'));
       assert.notEqual(outsider.status, 0);
       assert.match(outsider.stderr, /An error occurred \(AccessDenied\) when calling the AssumeRole operation/);
     });

@@ -124,7 +124,7 @@ describe('AssumeRole across accounts', () => {
 
   test('denied when the trust policy does not name the caller', async () => {
     await partnerIam().send(new CreateRoleCommand({ RoleName: 'closed', AssumeRolePolicyDocument: trust({ AWS: OUTSIDER }) }));
-    const e = await rejection(ownerSts().send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PARTNER}:role/closed`, RoleSessionName: 'x' })));
+    const e = await rejection(ownerSts().send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PARTNER}:role/closed`, RoleSessionName: 'xx' })));
     assert.equal(e.name, 'AccessDenied');
     assert.match(e.message, /is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::111122223333:role\/closed/);
   });
@@ -134,14 +134,14 @@ describe('AssumeRole across accounts', () => {
     await admin.send(new CreateUserCommand({ UserName: 'no-sts' }));
     const { AccessKey } = await admin.send(new CreateAccessKeyCommand({ UserName: 'no-sts' }));
     const sts = new STSClient(sdkConfig(server, { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! }));
-    const e = await rejection(sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PARTNER}:role/deployer`, RoleSessionName: 'x' })));
+    const e = await rejection(sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PARTNER}:role/deployer`, RoleSessionName: 'xx' })));
     assert.equal(e.name, 'AccessDenied');
     assert.match(e.message, /because no identity-based policy allows the sts:AssumeRole action/);
   });
 
   test('a same-account identity Allow is not enough: the trust policy must allow', async () => {
     const e = await rejection(
-      new STSClient(sdkConfig(server, 'partner')).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PARTNER}:role/closed`, RoleSessionName: 'x' })),
+      new STSClient(sdkConfig(server, 'partner')).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${PARTNER}:role/closed`, RoleSessionName: 'xx' })),
     );
     assert.equal(e.name, 'AccessDenied');
   });
@@ -150,7 +150,7 @@ describe('AssumeRole across accounts', () => {
     const outsiderIam = new IAMClient(sdkConfig(server, 'outsider'));
     await outsiderIam.send(new CreateRoleCommand({ RoleName: 'for-partner', AssumeRolePolicyDocument: trust({ AWS: PARTNER }) }));
     const partnerSts = new STSClient(sdkConfig(server, 'partner'));
-    const assume = () => partnerSts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${OUTSIDER}:role/for-partner`, RoleSessionName: 's' }));
+    const assume = () => partnerSts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${OUTSIDER}:role/for-partner`, RoleSessionName: 'ss' }));
     await assume();
 
     const orgs = new OrganizationsClient(sdkConfig(server, 'owner'));

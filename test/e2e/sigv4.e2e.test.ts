@@ -153,7 +153,7 @@ describe('SigV4 at the server', () => {
     const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sts:AssumeRole' }] });
     await iam.send(new CreateRoleCommand({ RoleName: 'sigv4-probe', AssumeRolePolicyDocument: trust }));
     const { Credentials } = await new STSClient(sdkConfig(server, 'owner')).send(
-      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/sigv4-probe', RoleSessionName: 'p' }),
+      new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/sigv4-probe', RoleSessionName: 'pp' }),
     );
     const base = { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey! };
     const without = await send(await signed({ credentials: base, body: createUserBody() }));

@@ -283,15 +283,15 @@ describe('inline policies', () => {
   test('the size quota counts all inline policies of the principal together', async () => {
     const big = (n: number) =>
       doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: n }, (_, i) => `arn:aws:s3:::bucket-${i}/*`) });
-    await call('PutUserPolicy', { UserName: 'dana', PolicyName: 'one', PolicyDocument: big(30) });
+    await call('PutUserPolicy', { UserName: 'dana', PolicyName: 'one', PolicyDocument: big(40) });
     await fails(
-      call('PutUserPolicy', { UserName: 'dana', PolicyName: 'two', PolicyDocument: big(30) }),
+      call('PutUserPolicy', { UserName: 'dana', PolicyName: 'two', PolicyDocument: big(40) }),
       'LimitExceeded',
       'Maximum policy size of 2048 bytes exceeded for user dana',
       409,
     );
     // Replacing the same policy does not count it twice.
-    await call('PutUserPolicy', { UserName: 'dana', PolicyName: 'one', PolicyDocument: big(31) });
+    await call('PutUserPolicy', { UserName: 'dana', PolicyName: 'one', PolicyDocument: big(41) });
     await call('PutRolePolicy', { RoleName: 'worker', PolicyName: 'two', PolicyDocument: big(60) });
     await call('DeleteUserPolicy', { UserName: 'dana', PolicyName: 'one' });
     await call('DeleteRolePolicy', { RoleName: 'worker', PolicyName: 'two' });
@@ -324,7 +324,7 @@ describe('managed policies', () => {
       'MalformedPolicyDocument',
       'Policy document must be version 2012-10-17 or greater.',
     );
-    const tooBig = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 250 }, (_, i) => `arn:aws:s3:::b-${i}/*`) });
+    const tooBig = doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 400 }, (_, i) => `arn:aws:s3:::b-${i}/*`) });
     await fails(call('CreatePolicy', { PolicyName: 'Big', PolicyDocument: tooBig }), 'LimitExceeded', 'Cannot exceed quota for PolicySize: 6144');
 
     const got = (await call('GetPolicy', { PolicyArn: localArn }))!.Policy as Record<string, unknown>;
