@@ -26,6 +26,7 @@ interface Encoded {
   status: number;
   contentType: string;
   body: string;
+  headers?: Record<string, string>;
 }
 
 /** A service as the edge sees it: its protocol codec and its operations. */
@@ -44,7 +45,7 @@ function queryEndpoint(model: ServiceModel, definition: ServiceDefinition): Endp
     decode(req) {
       // awsQuery takes its parameters from the form body (POST) or the query string (GET).
       const form = req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery;
-      return decodeQueryRequest(model, new URLSearchParams(form));
+      return decodeQueryRequest(model, new URLSearchParams(form), { rawQuery: req.rawQuery });
     },
     encode: (operation, output, requestId) => ({
       status: 200,
@@ -52,8 +53,8 @@ function queryEndpoint(model: ServiceModel, definition: ServiceDefinition): Endp
       body: encodeQueryResponse(model, operation, output, requestId),
     }),
     encodeError(err, requestId) {
-      const { status, body } = encodeQueryError(model, err, requestId);
-      return { status, contentType: 'text/xml', body };
+      const { status, body, headers } = encodeQueryError(model, err, requestId);
+      return { status, contentType: 'text/xml', body, headers };
     },
   };
 }
@@ -72,8 +73,8 @@ function jsonEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpo
       body: encodeJsonResponse(model, operation, output),
     }),
     encodeError(err) {
-      const { status, body } = encodeJsonError(err);
-      return { status, contentType: 'application/x-amz-json-1.1', body };
+      const { status, body, headers } = encodeJsonError(err, model);
+      return { status, contentType: 'application/x-amz-json-1.1', body, headers };
     },
   };
 }
@@ -132,8 +133,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
     };
     const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
-    const send = (e: Encoded) =>
-      reply.status(e.status).header('content-type', e.contentType).header('x-amzn-requestid', requestId).send(e.body);
+    const send = (e: Encoded) => reply.status(e.status).headers({ ...e.headers, 'content-type': e.contentType, 'x-amzn-requestid': requestId }).send(e.body);
     try {
       const auth = await verifySigV4(signed, lookup, deps.now());
       if (!auth.ok) throw authError(auth.failure, endpoint.protocol, auth.detail);
@@ -155,6 +155,23 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   };
 
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
+
+  // What fails before the handler (a body over the limit, a broken request) still gets an
+  // AWS-shaped error of the service it was signed for, and the server carries on.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const requestId = newRequestId();
+    const signed = { method: request.method, rawPath: '/', rawQuery: '', headers: request.headers, body: Buffer.alloc(0) };
+    const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
+    const tooLarge = error.statusCode === 413;
+    const err = tooLarge
+      ? new AwsError('RequestEntityTooLargeException', 'Request must be smaller than 7340032 bytes.', 413)
+      : error.statusCode !== undefined && error.statusCode < 500
+        ? new AwsError(endpoint.protocol === 'json' ? 'SerializationException' : 'MalformedInput', error.message, 400)
+        : serviceFailure(endpoint.protocol === 'json' ? 'ServiceException' : 'ServiceFailure');
+    if (!tooLarge && (error.statusCode ?? 500) >= 500) console.error(`request ${requestId} failed:`, error);
+    const e = endpoint.encodeError(err, requestId);
+    return reply.status(e.status).headers({ ...e.headers, 'content-type': e.contentType, 'x-amzn-requestid': requestId }).send(e.body);
+  });
   return { app, deps };
 }
 

@@ -318,36 +318,41 @@ const POSIX: Record<string, string> = {
 
 const HORIZONTAL_SPACE = ' \\t\\xA0\\u1680\\u180E\\u2000-\\u200A\\u202F\\u205F\\u3000';
 
+/** Java's `\p{IsX}` binary properties and `\p{javaX}` classes as ECMAScript properties. */
+const JAVA_PROPERTIES: Record<string, string> = {
+  IsAlphabetic: 'Alphabetic',
+  IsLetter: 'L',
+  IsDigit: 'Nd',
+  IsWhite_Space: 'White_Space',
+  IsWhiteSpace: 'White_Space',
+  IsUppercase: 'Uppercase',
+  IsLowercase: 'Lowercase',
+  IsPunctuation: 'P',
+  javaLowerCase: 'Lowercase',
+  javaUpperCase: 'Uppercase',
+  javaWhitespace: 'White_Space',
+  javaLetter: 'L',
+  javaDigit: 'Nd',
+};
+
 function propertyClass(name: string, negated: boolean, inClass: boolean): string {
   const posix = POSIX[name];
   if (posix !== undefined) {
     if (inClass && !negated) return posix;
     return negated ? `[^${posix}]` : `[${posix}]`;
   }
-  let jsName = name;
-  if (/^Is[A-Z]/.test(name)) {
-    const rest = name.slice(2);
-    jsName = ['Alphabetic', 'Letter', 'Digit', 'White_Space', 'Uppercase', 'Lowercase'].includes(rest)
-      ? rest === 'Letter'
-        ? 'L'
-        : rest === 'Digit'
-          ? 'Nd'
-          : rest
-      : rest.length <= 2
-        ? rest
-        : `Script=${rest}`;
-  } else if (/^In[A-Z]/.test(name)) {
-    jsName = `Script=${name.slice(2)}`;
-  } else if (name.startsWith('java')) {
-    const java: Record<string, string> = {
-      javaLowerCase: 'Lowercase',
-      javaUpperCase: 'Uppercase',
-      javaWhitespace: 'White_Space',
-      javaLetter: 'L',
-      javaDigit: 'Nd',
-      javaLetterOrDigit: 'L',
-    };
-    jsName = java[name] ?? 'L';
+  let jsName = JAVA_PROPERTIES[name];
+  if (jsName === undefined) {
+    if (/^Is[A-Z]/.test(name)) {
+      // `IsL` is a category, `IsLatin` a script.
+      const rest = name.slice(2);
+      jsName = rest.length <= 2 ? rest : `Script=${rest}`;
+    } else if (/^In[A-Z]/.test(name)) {
+      // Java's `In…` are Unicode blocks, which ECMAScript lacks; the script is the nearest.
+      jsName = `Script=${name.slice(2)}`;
+    } else {
+      jsName = name; // general categories: L, Lu, N, Z, …
+    }
   }
   return `\\${negated ? 'P' : 'p'}{${jsName}}`;
 }

@@ -48,6 +48,8 @@ export interface AuthorizationCheck {
 
 export type Output = Record<string, unknown> | undefined;
 
+// Each operation names its own input type; the registry holds them side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Operation<I = any> {
   /** Checks to pass before the handler runs; `[]` means the call needs no permission. */
   authorize(ctx: OperationContext<I>): AuthorizationCheck[] | Promise<AuthorizationCheck[]>;

@@ -267,6 +267,9 @@ describe('Java patterns', () => {
   test('POSIX classes, \\Q…\\E, possessive quantifiers', () => {
     assert.equal(javaRegex('\\p{Alpha}+').test('abc'), true);
     assert.equal(javaRegex('\\p{Alpha}+').test('ab1'), false);
+    assert.equal(javaRegex('[\\p{IsAlphabetic}\\p{Digit}]+').test('Éa1'), true);
+    assert.equal(javaRegex('\\p{IsLatin}+').test('abc'), true);
+    assert.equal(javaRegex('\\p{IsLatin}+').test('αβ'), false);
     assert.equal(javaRegex('\\Q*.*\\E[0-9]++').test('*.*12'), true);
     assert.deepEqual(translateJavaRegex('(?i)abc'), { source: 'abc', flags: 'i' });
   });

@@ -36,7 +36,7 @@ after(async () => server?.stop());
 
 function run(cli: string, args: string[], env: NodeJS.ProcessEnv) {
   const r = spawnSync(cli, ['--endpoint-url', server.endpoint, '--output', 'json', ...args], { env, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) as Record<string, any> };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) };
 }
 
 for (const cli of clis) {

@@ -4,12 +4,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { HttpRequest } from '@smithy/protocol-http';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { IAMClient, GetUserCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { sdkConfig, startServer, type Profile, type RunningServer } from './support.js';
+import { sdkConfig, startServer, type RunningServer } from './support.js';
+import { sendRaw, signRequest, type RawRequest } from './signing.js';
 
 let server: RunningServer;
 before(async () => {
@@ -17,50 +15,8 @@ before(async () => {
 });
 after(async () => server?.stop());
 
-interface Credentials extends Profile {
-  sessionToken?: string;
-}
-
-async function signed(opts: {
-  credentials: Credentials;
-  body: string;
-  service?: string;
-  region?: string;
-  path?: string;
-  query?: Record<string, string>;
-  at?: Date;
-}) {
-  const url = new URL(server.endpoint);
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: opts.path ?? '/',
-    query: opts.query ?? {},
-    headers: { 'content-type': 'application/x-www-form-urlencoded', host: url.host },
-    body: opts.body,
-  });
-  const signer = new SignatureV4({
-    credentials: opts.credentials,
-    region: opts.region ?? 'us-east-1',
-    service: opts.service ?? 'iam',
-    sha256: Sha256,
-  });
-  const s = await signer.sign(request, opts.at ? { signingDate: opts.at } : {});
-  return { headers: s.headers as Record<string, string>, body: opts.body, path: opts.path ?? '/', query: opts.query ?? {} };
-}
-
-async function send(r: { headers: Record<string, string>; body: string; path: string; query: Record<string, string> }) {
-  const qs = new URLSearchParams(r.query).toString();
-  const headers = { ...r.headers };
-  delete headers.host;
-  const res = await fetch(`${server.endpoint}${r.path}${qs ? `?${qs}` : ''}`, { method: 'POST', headers, body: r.body });
-  const text = await res.text();
-  const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
-  const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
-  return { status: res.status, code, message, text };
-}
+const signed = (opts: Omit<Parameters<typeof signRequest>[1], 'body'> & { body: string }) => signRequest(server.endpoint, opts) as Promise<RawRequest & { body: string }>;
+const send = (r: RawRequest) => sendRaw(server.endpoint, r);
 
 const owner = () => server.profiles.owner!;
 let probe = 0;

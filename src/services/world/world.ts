@@ -119,7 +119,7 @@ export async function applyWorld(store: Store, world: WorldFile, now = new Date(
       });
     }
   }
-  if (world.organization) await applyOrganization(store, world.organization, accountId, at);
+  if (world.organization) await applyOrganization(store, world.organization, accountId);
   for (const [profile, a] of Object.entries(world.accounts)) await applyAccount(store, profile, a, at);
 }
 
@@ -146,7 +146,7 @@ async function loadAwsManagedPolicies(store: Store, at: string) {
   }
 }
 
-async function applyOrganization(store: Store, o: WorldOrganization, accountId: (ref: string) => string, at: string) {
+async function applyOrganization(store: Store, o: WorldOrganization, accountId: (ref: string) => string) {
   let org = await store.getOrganization(o.id);
   if (!org) {
     org = { organizationId: o.id, managementAccountId: accountId(o.managementAccount), rootId: orgId('root'), featureSet: 'ALL' };

@@ -1,0 +1,80 @@
+// Bad input gets AWS's error, never a crash: unknown operations, constraint violations,
+// malformed documents and bodies, oversized requests, hostile strings. Afterwards the server
+// still answers and nothing stored before is lost.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
+import { sdkConfig, startServer, type RunningServer } from './support.js';
+import { sendRaw, signRequest } from './signing.js';
+
+let server: RunningServer;
+before(async () => {
+  server = await startServer();
+  await new IAMClient(sdkConfig(server, 'owner')).send(new CreateUserCommand({ UserName: 'keeper' }));
+});
+after(async () => server?.stop());
+
+const owner = () => server.profiles.owner!;
+const iamCall = async (body: string) => sendRaw(server.endpoint, await signRequest(server.endpoint, { credentials: owner(), body }));
+
+test('an unknown action', async () => {
+  const r = await iamCall('Action=MakeCoffee&Version=2010-05-08');
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.code, 'InvalidAction');
+  assert.equal(r.message, 'Could not find operation MakeCoffee for version 2010-05-08');
+});
+
+test('constraint violations, one and several', async () => {
+  const one = await iamCall('Action=CreateUser&Version=2010-05-08&UserName=a+b');
+  assert.equal(one.code, 'ValidationError', one.text);
+  assert.equal(
+    one.message,
+    "1 validation error detected: Value 'a b' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
+  );
+  const long = await iamCall(`Action=CreateRole&Version=2010-05-08&RoleName=${'r'.repeat(65)}&AssumeRolePolicyDocument=%7B%7D`);
+  assert.equal(long.code, 'ValidationError', long.text);
+  assert.match(long.message ?? '', /Member must have length less than or equal to 64/);
+});
+
+test('malformed policy documents', async () => {
+  const r = await iamCall('Action=PutUserPolicy&Version=2010-05-08&UserName=keeper&PolicyName=p&PolicyDocument=%7Bnot+json');
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.code, 'MalformedPolicyDocument');
+  assert.equal(r.message, 'Syntax errors in policy.');
+});
+
+test('hostile strings are data, not markup', async () => {
+  const name = 'x<y>&"z\'';
+  const r = await iamCall(`Action=GetUser&Version=2010-05-08&UserName=${encodeURIComponent(name)}`);
+  assert.equal(r.status, 400, r.text);
+  assert.match(r.text, /&lt;y&gt;&amp;/);
+});
+
+test('malformed JSON to a JSON service', async () => {
+  const req = await signRequest(server.endpoint, {
+    credentials: owner(),
+    service: 'organizations',
+    body: '{"not": json',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSOrganizationsV20161128.DescribeAccount' },
+  });
+  const r = await sendRaw(server.endpoint, req);
+  assert.equal(r.status, 400, r.text);
+  assert.equal(r.code, 'SerializationException');
+});
+
+test('an oversized body is refused before it is read', async () => {
+  const body = Buffer.alloc(8 * 1024 * 1024, 'a');
+  const res = await fetch(`${server.endpoint}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=AKIAX/20261122/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00' },
+    body,
+  });
+  assert.equal(res.status, 413);
+  assert.match(await res.text(), /<Code>RequestEntityTooLargeException<\/Code>/);
+});
+
+test('the server is still up and nothing was lost', async () => {
+  const { User } = await new IAMClient(sdkConfig(server, 'owner')).send(new GetUserCommand({ UserName: 'keeper' }));
+  assert.equal(User?.UserName, 'keeper');
+});
