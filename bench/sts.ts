@@ -10,28 +10,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import http from 'node:http';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { HttpRequest } from '@smithy/protocol-http';
-import { Sha256 } from '@aws-crypto/sha256-js';
 import { startServer, type Profile } from '../test/e2e/support.js';
+import { signRequest } from '../test/e2e/signing.js';
 
 const BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 const CONNECTIONS = 16;
 
 async function signedHeaders(endpoint: string, credentials: Profile): Promise<Record<string, string>> {
-  const url = new URL(endpoint);
-  const request = new HttpRequest({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host: url.host },
+  const signed = await signRequest(endpoint, {
+    credentials,
     body: BODY,
+    service: 'sts',
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
   });
-  const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'sts', sha256: Sha256 });
-  const signed = await signer.sign(request);
-  return signed.headers as Record<string, string>;
+  return signed.headers;
 }
 
 async function load(endpoint: string, headers: Record<string, string>, seconds: number) {

@@ -71,14 +71,22 @@ export async function storeCall<T>(
   }
 }
 
+/** A user, group or role by name, or null. */
+export async function findPrincipal(deps: Deps, accountId: string, kind: PrincipalKind, name: string) {
+  const { store } = deps;
+  return kind === 'user' ? store.getUser(accountId, name) : kind === 'group' ? store.getGroup(accountId, name) : store.getRole(accountId, name);
+}
+
+/** The stored name of a user, group or role (IAM names match without regard to case). */
+export async function requirePrincipal(deps: Deps, accountId: string, kind: PrincipalKind, name: string): Promise<string> {
+  const entity = await findPrincipal(deps, accountId, kind, name);
+  if (!entity) throw IamErrors.noSuchEntity(kind, name);
+  return 'userName' in entity ? entity.userName : 'groupName' in entity ? entity.groupName : entity.roleName;
+}
+
 /** The ARN of a user, group or role for authorization: with its path when it exists. */
 export async function principalArnFor(deps: Deps, accountId: string, kind: PrincipalKind, name: string): Promise<string> {
-  const entity =
-    kind === 'user'
-      ? await deps.store.getUser(accountId, name)
-      : kind === 'role'
-        ? await deps.store.getRole(accountId, name)
-        : await deps.store.getGroup(accountId, name);
+  const entity = await findPrincipal(deps, accountId, kind, name);
   return entity ? entity.arn : iamArn(accountId, kind, '/', name);
 }
 

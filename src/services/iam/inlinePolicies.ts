@@ -4,7 +4,15 @@
 
 import type { PrincipalKind } from '../../store/store.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
-import { checkInlinePolicySize, IamErrors, paginate, principalArnFor, storeCall, validatePolicyDocument } from './common.js';
+import {
+  checkInlinePolicySize,
+  IamErrors,
+  paginate,
+  principalArnFor,
+  requirePrincipal as requirePrincipalIn,
+  storeCall,
+  validatePolicyDocument,
+} from './common.js';
 
 const FAMILIES: { kind: PrincipalKind; word: 'User' | 'Group' | 'Role' }[] = [
   { kind: 'user', word: 'User' },
@@ -22,19 +30,8 @@ function inlineOperations(kind: PrincipalKind, word: 'User' | 'Group' | 'Role'):
     { action, resource: await principalArnFor(ctx.deps, ctx.caller.accountId, kind, nameOf(ctx)) },
   ];
   /** The principal must exist before anything else is looked at. */
-  const requirePrincipal = async (ctx: OperationContext<Input>): Promise<string> => {
-    const name = nameOf(ctx);
-    const { store } = ctx.deps;
-    const { accountId } = ctx.caller;
-    const entity =
-      kind === 'user'
-        ? await store.getUser(accountId, name)
-        : kind === 'group'
-          ? await store.getGroup(accountId, name)
-          : await store.getRole(accountId, name);
-    if (!entity) throw IamErrors.noSuchEntity(kind, name);
-    return 'userName' in entity ? entity.userName : 'groupName' in entity ? entity.groupName : entity.roleName;
-  };
+  const requirePrincipal = (ctx: OperationContext<Input>): Promise<string> =>
+    requirePrincipalIn(ctx.deps, ctx.caller.accountId, kind, nameOf(ctx));
   const missingPrincipal = (ctx: OperationContext<Input>) => () => IamErrors.noSuchEntity(kind, nameOf(ctx));
 
   return {

@@ -21,6 +21,7 @@ import {
   principalArnFor,
   requestTagContext,
   requireParsablePolicyArn,
+  requirePrincipal as requirePrincipalIn,
   storeCall,
   tagsOf,
   validatePolicyDocument,
@@ -369,19 +370,8 @@ type AttachInput = Record<string, unknown> & { PolicyArn?: string } & ListInput;
 function attachmentOperations(kind: PrincipalKind, word: 'User' | 'Group' | 'Role'): ServiceOperations {
   const member = `${word}Name`;
   const nameOf = (ctx: OperationContext<AttachInput>) => ctx.input[member] as string;
-  const requirePrincipal = async (ctx: OperationContext<AttachInput>): Promise<string> => {
-    const name = nameOf(ctx);
-    const { store } = ctx.deps;
-    const { accountId } = ctx.caller;
-    const entity =
-      kind === 'user'
-        ? await store.getUser(accountId, name)
-        : kind === 'group'
-          ? await store.getGroup(accountId, name)
-          : await store.getRole(accountId, name);
-    if (!entity) throw IamErrors.noSuchEntity(kind, name);
-    return 'userName' in entity ? entity.userName : 'groupName' in entity ? entity.groupName : entity.roleName;
-  };
+  const requirePrincipal = (ctx: OperationContext<AttachInput>): Promise<string> =>
+    requirePrincipalIn(ctx.deps, ctx.caller.accountId, kind, nameOf(ctx));
   /** `iam:<Op>` on the principal, with `iam:PolicyARN` for the policy being (de)attached. */
   const authorize = (action: string, withPolicy: boolean) => async (ctx: OperationContext<AttachInput>) => [
     {
