@@ -14,7 +14,7 @@ import {
   GetRoleCommand,
   type IAMServiceException,
 } from '@aws-sdk/client-iam';
-import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand, GetSessionTokenCommand } from '@aws-sdk/client-sts';
 import {
   OrganizationsClient,
   DescribeOrganizationCommand,
@@ -200,5 +200,24 @@ describe('AssumeRole across accounts', () => {
     );
     const missing = await rejection(tokenless.send(new GetCallerIdentityCommand({})));
     assert.equal(missing.$metadata.httpStatusCode, 403);
+  });
+});
+
+describe('GetSessionToken', () => {
+  test('session credentials act as the user who asked for them', async () => {
+    const { Credentials } = await new STSClient(sdkConfig(server, 'outsider')).send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
+    assert.match(Credentials!.AccessKeyId!, /^ASIA/);
+    const session = new STSClient(
+      sdkConfig(server, {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken!,
+      } as never),
+    );
+    const me = await session.send(new GetCallerIdentityCommand({}));
+    assert.equal(me.Arn, `arn:aws:iam::${OUTSIDER}:user/admin`);
+    // Session credentials cannot make more sessions.
+    const e = await rejection(session.send(new GetSessionTokenCommand({})));
+    assert.equal(e.name, 'AccessDenied');
   });
 });
