@@ -117,6 +117,9 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     if ('accessKey' in found) {
       return found.accessKey.status === 'Active' ? { secretAccessKey: found.accessKey.secretAccessKey } : undefined;
     }
+    if ('rootKey' in found) {
+      return found.rootKey.status === 'Active' ? { secretAccessKey: found.rootKey.secretAccessKey } : undefined;
+    }
     const s = found.session;
     return { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiresAt: new Date(s.expiresAt) };
   };

@@ -28,6 +28,18 @@ export async function resolveCaller(store: Store, accessKeyId: string): Promise<
     if (!user) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     return userCaller(user, accessKeyId, await store.getAccount(accountId));
   }
+  if ('rootKey' in found) {
+    const { accountId } = found.rootKey;
+    const arn = `arn:aws:iam::${accountId}:root`;
+    return {
+      accountId,
+      principal: { type: 'Account', accountId },
+      arn,
+      userId: accountId,
+      accessKeyId,
+      account: await store.getAccount(accountId),
+    };
+  }
   const session = found.session;
   const account = await store.getAccount(session.accountId);
   if (session.kind === 'SessionToken') {
@@ -74,7 +86,7 @@ export function principalContext(caller: Caller, orgPaths: string[]): ContextInp
   const keys: ContextInput = {
     'aws:PrincipalArn': caller.role ? caller.role.arn : caller.arn,
     'aws:PrincipalAccount': caller.accountId,
-    'aws:PrincipalType': caller.role ? 'AssumedRole' : 'User',
+    'aws:PrincipalType': caller.role ? 'AssumedRole' : caller.user ? 'User' : 'Account',
     'aws:userid': caller.userId,
     'aws:MultiFactorAuthPresent': 'false',
     'aws:PrincipalIsAWSService': 'false',

@@ -223,4 +223,19 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX sessions_expires ON sessions (expires_at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'root user access keys',
+    statements: [
+      // The account root user's access keys (AWS discourages them; test worlds may want one).
+      `CREATE TABLE root_access_keys (
+        access_key_id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts (account_id),
+        secret_access_key TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('Active', 'Inactive')),
+        create_date TEXT NOT NULL
+      )`,
+      `CREATE INDEX root_access_keys_account ON root_access_keys (account_id)`,
+    ],
+  },
 ];

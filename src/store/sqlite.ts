@@ -29,6 +29,8 @@ import {
   type PrincipalKind,
   type RoleRecord,
   type SessionRecord,
+  type Credentials,
+  type RootAccessKeyRecord,
   type Store,
   type StoreErrorCode,
   type Tag,
@@ -115,6 +117,7 @@ interface PolicyRow {
 }
 interface VersionRow { policy_arn: string; version_id: string; document: string; create_date: string; default_version_id: string }
 interface InlineRow { policy_name: string; document: string }
+interface RootKeyRow { access_key_id: string; account_id: string; secret_access_key: string; status: 'Active' | 'Inactive'; create_date: string }
 interface AccessKeyRow { access_key_id: string; secret_access_key: string; status: 'Active' | 'Inactive'; create_date: string; account_id: string; user_name: string }
 interface SessionRow {
   access_key_id: string; secret_access_key: string; session_token: string; account_id: string; kind: 'AssumedRole' | 'SessionToken';
@@ -154,6 +157,14 @@ const toPolicy = (r: PolicyRow): ManagedPolicyRecord => ({
 const toVersion = (r: VersionRow): PolicyVersionRecord => ({
   policyArn: r.policy_arn, versionId: r.version_id, document: r.document, isDefault: r.version_id === r.default_version_id, createDate: r.create_date,
 });
+const toRootKey = (r: RootKeyRow): RootAccessKeyRecord => ({
+  accessKeyId: r.access_key_id,
+  secretAccessKey: r.secret_access_key,
+  accountId: r.account_id,
+  status: r.status,
+  createDate: r.create_date,
+});
+
 const toAccessKey = (r: AccessKeyRow): AccessKeyRecord => ({
   accessKeyId: r.access_key_id, secretAccessKey: r.secret_access_key, accountId: r.account_id, userName: r.user_name, status: r.status,
   createDate: r.create_date,
@@ -373,6 +384,9 @@ class SqliteStore implements Store {
       insertSession: p(`INSERT INTO sessions (access_key_id, secret_access_key, session_token, account_id, kind, role_arn, role_id, session_name,
         user_name, session_policy, session_policy_arns, source_identity, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       sessionById: p('SELECT * FROM sessions WHERE access_key_id = ?'),
+      rootKeyById: p('SELECT * FROM root_access_keys WHERE access_key_id = ?'),
+      rootKeysForAccount: p('SELECT * FROM root_access_keys WHERE account_id = ? ORDER BY create_date, access_key_id'),
+      insertRootKey: p('INSERT INTO root_access_keys (access_key_id, account_id, secret_access_key, status, create_date) VALUES (?, ?, ?, ?, ?)'),
       sessionExists: p('SELECT 1 FROM sessions WHERE access_key_id = ?'),
       deleteExpiredSessions: p('DELETE FROM sessions WHERE expires_at < ?'),
     };
@@ -860,9 +874,9 @@ class SqliteStore implements Store {
     }, { exists: `Access key ${k.accessKeyId} already exists.` });
   }
 
-  async getCredentials(accessKeyId: string): Promise<{ accessKey: AccessKeyRecord } | { session: SessionRecord } | null> {
+  async getCredentials(accessKeyId: string): Promise<Credentials | null> {
     // Hot path: one primary-key lookup in the table the id's prefix points at (ASIA… are
-    // STS sessions), the other only when that misses. No transaction: each is one statement.
+    // STS sessions), the others only when that misses. No transaction: each is one statement.
     try {
       const sessionFirst = accessKeyId.startsWith('ASIA');
       if (sessionFirst) {
@@ -871,6 +885,8 @@ class SqliteStore implements Store {
       }
       const k = this.s.accessKeyById.get(accessKeyId) as AccessKeyRow | undefined;
       if (k) return { accessKey: toAccessKey(k) };
+      const r = this.s.rootKeyById.get(accessKeyId) as RootKeyRow | undefined;
+      if (r) return { rootKey: toRootKey(r) };
       if (!sessionFirst) {
         const s = this.s.sessionById.get(accessKeyId) as SessionRow | undefined;
         if (s) return { session: toSession(s) };
@@ -879,6 +895,19 @@ class SqliteStore implements Store {
     } catch (err) {
       throw translate(err, {});
     }
+  }
+
+  async createRootAccessKey(k: RootAccessKeyRecord): Promise<void> {
+    this.write(() => {
+      if (this.s.sessionExists.get(k.accessKeyId) || this.s.accessKeyExists.get(k.accessKeyId)) {
+        throw new StoreError('AlreadyExists', `Access key ${k.accessKeyId} already exists.`);
+      }
+      this.s.insertRootKey.run(k.accessKeyId, k.accountId, k.secretAccessKey, k.status, k.createDate);
+    }, { exists: `Access key ${k.accessKeyId} already exists.` });
+  }
+
+  async listRootAccessKeys(accountId: string): Promise<RootAccessKeyRecord[]> {
+    return this.read(() => (this.s.rootKeysForAccount.all(accountId) as RootKeyRow[]).map(toRootKey));
   }
 
   async listAccessKeys(accountId: string, userName: string): Promise<AccessKeyRecord[]> {

@@ -122,6 +122,18 @@ export interface AccessKeyRecord {
   createDate: string;
 }
 
+/** An access key of an account's root user. */
+export interface RootAccessKeyRecord {
+  accessKeyId: string;
+  secretAccessKey: string;
+  accountId: string;
+  status: 'Active' | 'Inactive';
+  createDate: string;
+}
+
+/** What an access key id stands for: a user's key, the root user's key, or an STS session. */
+export type Credentials = { accessKey: AccessKeyRecord } | { rootKey: RootAccessKeyRecord } | { session: SessionRecord };
+
 /** Temporary credentials from STS. */
 export interface SessionRecord {
   accessKeyId: string;
@@ -265,7 +277,10 @@ export interface Store {
   /** LimitExceeded beyond 2 keys per user. */
   createAccessKey(k: AccessKeyRecord): Promise<void>;
   /** The key for SigV4: long-term key or session. One lookup on the hot path. */
-  getCredentials(accessKeyId: string): Promise<{ accessKey: AccessKeyRecord } | { session: SessionRecord } | null>;
+  getCredentials(accessKeyId: string): Promise<Credentials | null>;
+  /** NotFound when the account is missing; AlreadyExists when the id is taken. */
+  createRootAccessKey(k: RootAccessKeyRecord): Promise<void>;
+  listRootAccessKeys(accountId: string): Promise<RootAccessKeyRecord[]>;
   /** This and the two below: NotFound when the user (or that user's key) is missing. */
   listAccessKeys(accountId: string, userName: string): Promise<AccessKeyRecord[]>;
   updateAccessKey(accountId: string, userName: string, accessKeyId: string, status: 'Active' | 'Inactive'): Promise<void>;

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { STSClient, GetCallerIdentityCommand, AssumeRoleCommand } from '@aws-sdk/client-sts';
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { sdkConfig, startServer, type RunningServer } from './support.js';
 
 const world = JSON.parse(fs.readFileSync(fileURLToPath(new URL('../../../examples/world.json', import.meta.url)), 'utf8'));
@@ -19,7 +20,7 @@ before(async () => {
 after(async () => server?.stop());
 
 test('one profile per account of the world', async () => {
-  assert.deepEqual(Object.keys(server.profiles).sort(), ['management', 'production', 'sandbox']);
+  assert.deepEqual(Object.keys(server.profiles).sort(), ['management', 'production', 'sandbox', 'sandbox-root']);
   const me = await new STSClient(sdkConfig(server, 'sandbox')).send(new GetCallerIdentityCommand({}));
   assert.equal(me.Arn, 'arn:aws:iam::210987654321:user/admin');
 });
@@ -46,4 +47,11 @@ test('DurationSeconds is bounded by the role\'s MaxSessionDuration', async () =>
     sts.send(new AssumeRoleCommand({ RoleArn: ROLE, RoleSessionName: 'too-long', ExternalId: 'sandbox', DurationSeconds: 7201 })),
     { name: 'ValidationError', message: 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.' },
   );
+});
+
+test('the root user: its identity shape, and full access in its own account', async () => {
+  const me = await new STSClient(sdkConfig(server, 'sandbox-root')).send(new GetCallerIdentityCommand({}));
+  assert.deepEqual({ UserId: me.UserId, Account: me.Account, Arn: me.Arn }, { UserId: '210987654321', Account: '210987654321', Arn: 'arn:aws:iam::210987654321:root' });
+  const { Users } = await new IAMClient(sdkConfig(server, 'sandbox-root')).send(new ListUsersCommand({}));
+  assert.deepEqual(Users?.map((u) => u.UserName), ['admin']);
 });

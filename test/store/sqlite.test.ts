@@ -904,3 +904,17 @@ test('an acknowledged write survives kill -9 of the process', async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('root access keys: create, lookup beside user keys and sessions, list, every error', async () => {
+  await withStore(async (store) => {
+    const root = { accessKeyId: 'AKIAROOTKEY000000001', secretAccessKey: 's'.repeat(40), accountId: OWNER, status: 'Active' as const, createDate: '2024-01-01T00:00:00.000Z' };
+    await store.createRootAccessKey(root);
+    assert.deepEqual(await store.getCredentials(root.accessKeyId), { rootKey: root });
+    assert.deepEqual(await store.listRootAccessKeys(OWNER), [root]);
+    await rejectsWith(store.createRootAccessKey(root), 'AlreadyExists');
+    await rejectsWith(store.createRootAccessKey({ ...root, accessKeyId: 'AKIAROOTKEY000000002', accountId: '999999999999' }), 'NotFound');
+    await store.createUser(user('Ann'));
+    await store.createAccessKey(accessKey('Ann', { accessKeyId: 'AKIAUSERKEY000000001' }));
+    await rejectsWith(store.createRootAccessKey({ ...root, accessKeyId: 'AKIAUSERKEY000000001' }), 'AlreadyExists');
+  });
+});

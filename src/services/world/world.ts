@@ -47,6 +47,11 @@ export interface WorldAccount {
   email?: string;
   /** Whose access key becomes the profile; default `admin`. */
   profileUser?: string;
+  /**
+   * Gives the root user an access key, in a profile `<profile>-root`: `true` generates one,
+   * or give it. AWS advises against root keys; worlds that test root behaviour need one.
+   */
+  rootAccessKey?: boolean | { accessKeyId: string; secretAccessKey: string };
   users?: Record<string, WorldUser>;
   groups?: Record<string, WorldGroup>;
   roles?: Record<string, WorldRole>;
@@ -220,6 +225,10 @@ async function applyOrganization(store: Store, o: WorldOrganization, accountId: 
 
 async function applyAccount(store: Store, profile: string, a: WorldAccount, at: string) {
   const acct = a.id;
+  if (a.rootAccessKey && (await store.listRootAccessKeys(acct)).length === 0) {
+    const given = typeof a.rootAccessKey === 'object' ? a.rootAccessKey : { accessKeyId: uniqueId('AKIA'), secretAccessKey: secretAccessKey() };
+    await store.createRootAccessKey({ ...given, accountId: acct, status: 'Active', createDate: at });
+  }
   const policyArn = (ref: string) => {
     if (ref.startsWith('arn:')) return ref;
     const local = a.policies?.[ref];
@@ -321,6 +330,10 @@ export async function profileFiles(store: Store, world: WorldFile): Promise<{ cr
     if (!key) continue;
     credentials += `[${profile}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n\n`;
     config += `[profile ${profile}]\nregion = us-east-1\n\n`;
+    const root = (await store.listRootAccessKeys(a.id)).find((k) => k.status === 'Active');
+    if (!root) continue;
+    credentials += `[${profile}-root]\naws_access_key_id = ${root.accessKeyId}\naws_secret_access_key = ${root.secretAccessKey}\n\n`;
+    config += `[profile ${profile}-root]\nregion = us-east-1\n\n`;
   }
   return { credentials, config };
 }
