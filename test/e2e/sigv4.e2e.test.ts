@@ -119,3 +119,36 @@ describe('SigV4 at the server', () => {
     assert.equal(wrong.code, 'InvalidClientTokenId', wrong.text);
   });
 });
+
+describe('presigned query authentication', () => {
+  async function presigned(expiresIn: number, at?: Date) {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { HttpRequest } = await import('@smithy/protocol-http');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const url = new URL(server.endpoint);
+    const signer = new SignatureV4({ credentials: owner(), region: 'us-east-1', service: 'sts', sha256: Sha256 });
+    const request = new HttpRequest({
+      method: 'GET',
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: '/',
+      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
+      headers: { host: url.host },
+    });
+    const p = await signer.presign(request, { expiresIn, ...(at ? { signingDate: at } : {}) });
+    return fetch(`${server.endpoint}/?${new URLSearchParams(p.query as Record<string, string>)}`);
+  }
+
+  test('a presigned URL works', async () => {
+    const res = await presigned(300);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /<Arn>arn:aws:iam::123456789012:user\/admin<\/Arn>/);
+  });
+
+  test('an expired presigned URL is refused', async () => {
+    const res = await presigned(60, new Date(Date.now() - 10 * 60_000));
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /<Code>(SignatureDoesNotMatch|AccessDenied)<\/Code>/);
+  });
+});
