@@ -238,4 +238,25 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX root_access_keys_account ON root_access_keys (account_id)`,
     ],
   },
+  {
+    version: 3,
+    name: 'Lambda resources and code',
+    statements: [
+      // Lambda's resources (functions, versions, aliases, layers, resource policies) are JSON
+      // documents keyed by kind and a key whose prefix groups them (account, region,
+      // function), so one function's documents list together in key order.
+      `CREATE TABLE lambda_documents (
+        kind TEXT NOT NULL,
+        doc_key TEXT NOT NULL,
+        document TEXT NOT NULL,
+        PRIMARY KEY (kind, doc_key)
+      )`,
+      // Deployment packages, content-addressed by SHA-256 (the CodeSha256 AWS reports).
+      `CREATE TABLE lambda_code (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        content BLOB NOT NULL
+      )`,
+    ],
+  },
 ];

@@ -30,6 +30,8 @@ import {
   type RoleRecord,
   type SessionRecord,
   type Credentials,
+  type LambdaKind,
+  type LambdaTransaction,
   type RootAccessKeyRecord,
   type Store,
   type StoreErrorCode,
@@ -233,6 +235,11 @@ function translate(err: unknown, ctx: ErrorContext): Error {
     }
   }
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** The smallest string greater than every string starting with `prefix`. */
+function prefixEnd(prefix: string): string {
+  return prefix + '\uffff';
 }
 
 const notFound = (message: string) => new StoreError('NotFound', message);
@@ -859,6 +866,75 @@ class SqliteStore implements Store {
       const owner = this.principal(accountId, kind, principalName);
       return (this.kinds[kind].attachedList.all({ principal: owner.id, acct: accountId }) as PolicyRow[]).map(toPolicy);
     });
+  }
+
+  // ---- Lambda documents and code -----------------------------------------------------------
+
+  private lambdaStatements?: {
+    get: Database.Statement;
+    put: Database.Statement;
+    del: Database.Statement;
+    list: Database.Statement;
+    page: Database.Statement;
+    putCode: Database.Statement;
+    getCode: Database.Statement;
+  };
+
+  private get lambda() {
+    // Prefix scans use a half-open key range, which both SQLite and PostgreSQL index.
+    this.lambdaStatements ??= {
+      get: this.db.prepare('SELECT document FROM lambda_documents WHERE kind = ? AND doc_key = ?').pluck(),
+      put: this.db.prepare(
+        'INSERT INTO lambda_documents (kind, doc_key, document) VALUES (?, ?, ?) ON CONFLICT (kind, doc_key) DO UPDATE SET document = excluded.document',
+      ),
+      del: this.db.prepare('DELETE FROM lambda_documents WHERE kind = ? AND doc_key = ?'),
+      list: this.db.prepare('SELECT document FROM lambda_documents WHERE kind = ? AND doc_key >= ? AND doc_key < ? ORDER BY doc_key').pluck(),
+      page: this.db.prepare(
+        'SELECT doc_key, document FROM lambda_documents WHERE kind = ? AND doc_key >= ? AND doc_key < ? AND doc_key > ? ORDER BY doc_key LIMIT ?',
+      ),
+      putCode: this.db.prepare('INSERT INTO lambda_code (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING'),
+      getCode: this.db.prepare('SELECT content FROM lambda_code WHERE sha256 = ?').pluck(),
+    };
+    return this.lambdaStatements;
+  }
+
+  private lambdaTx(): LambdaTransaction {
+    const st = this.lambda;
+    return {
+      get: <T>(kind: LambdaKind, key: string) => {
+        const doc = st.get.get(kind, key) as string | undefined;
+        return doc === undefined ? null : (JSON.parse(doc) as T);
+      },
+      put: (kind, key, document) => void st.put.run(kind, key, JSON.stringify(document)),
+      delete: (kind, key) => st.del.run(kind, key).changes > 0,
+      list: <T>(kind: LambdaKind, prefix: string) =>
+        (st.list.all(kind, prefix, prefixEnd(prefix)) as string[]).map((d) => JSON.parse(d) as T),
+    };
+  }
+
+  async lambdaGet<T>(kind: LambdaKind, key: string): Promise<T | null> {
+    return this.read(() => this.lambdaTx().get<T>(kind, key), false);
+  }
+
+  async lambdaList<T>(kind: LambdaKind, prefix: string, page: { marker?: string; maxItems?: number }) {
+    return this.read(() => {
+      const limit = page.maxItems ?? 50;
+      const rows = this.lambda.page.all(kind, prefix, prefixEnd(prefix), page.marker ?? '', limit + 1) as { doc_key: string; document: string }[];
+      const items = rows.slice(0, limit).map((r) => JSON.parse(r.document) as T);
+      return { items, nextMarker: rows.length > limit ? rows[limit - 1]!.doc_key : null };
+    });
+  }
+
+  async lambdaTransact<T>(change: (tx: LambdaTransaction) => T): Promise<T> {
+    return this.write(() => change(this.lambdaTx()));
+  }
+
+  async putCode(sha256: string, content: Buffer): Promise<void> {
+    this.write(() => void this.lambda.putCode.run(sha256, content.length, content));
+  }
+
+  async getCode(sha256: string): Promise<Buffer | null> {
+    return this.read(() => (this.lambda.getCode.get(sha256) as Buffer | undefined) ?? null, false);
   }
 
   // ---- Credentials -------------------------------------------------------------------------

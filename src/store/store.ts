@@ -181,7 +181,34 @@ export interface PageRequest {
   pathPrefix?: string;
 }
 
-export interface Store {
+/** The kinds of Lambda documents. */
+export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion';
+
+/**
+ * Reads and writes inside one transaction. Synchronous on purpose: the whole read-modify-
+ * write (RevisionId checks included) runs without yielding, so no other request can
+ * interleave (DESIGN.md, principle 5). A PostgreSQL store will run it under row locks.
+ */
+export interface LambdaTransaction {
+  get<T>(kind: LambdaKind, key: string): T | null;
+  put(kind: LambdaKind, key: string, document: unknown): void;
+  delete(kind: LambdaKind, key: string): boolean;
+  /** Documents whose key starts with `prefix`, in key order. */
+  list<T>(kind: LambdaKind, prefix: string): T[];
+}
+
+export interface LambdaStore {
+  lambdaGet<T>(kind: LambdaKind, key: string): Promise<T | null>;
+  /** Key-ordered page of the documents whose key starts with `prefix`; `marker` is the last key seen. */
+  lambdaList<T>(kind: LambdaKind, prefix: string, page: { marker?: string; maxItems?: number }): Promise<{ items: T[]; nextMarker: string | null }>;
+  /** Runs `change` in one transaction; what it throws rolls everything back and is rethrown. */
+  lambdaTransact<T>(change: (tx: LambdaTransaction) => T): Promise<T>;
+  /** Stores a deployment package (idempotent per SHA-256). */
+  putCode(sha256: string, content: Buffer): Promise<void>;
+  getCode(sha256: string): Promise<Buffer | null>;
+}
+
+export interface Store extends LambdaStore {
   close(): Promise<void>;
 
   // Accounts and organizations (world bootstrap and Organizations API)

@@ -918,3 +918,41 @@ test('root access keys: create, lookup beside user keys and sessions, list, ever
     await rejectsWith(store.createRootAccessKey({ ...root, accessKeyId: 'AKIAUSERKEY000000001' }), 'AlreadyExists');
   });
 });
+
+test('Lambda documents: transactions, prefix lists in key order, pages, rollback; code by SHA-256', async () => {
+  await withStore(async (store) => {
+    await store.lambdaTransact((tx) => {
+      tx.put('function', 'acct:us-east-1:b', { name: 'b' });
+      tx.put('function', 'acct:us-east-1:a', { name: 'a' });
+      tx.put('function', 'acct:us-west-2:c', { name: 'c' });
+      tx.put('alias', 'acct:us-east-1:a:prod', { name: 'prod' });
+    });
+    assert.deepEqual(await store.lambdaGet('function', 'acct:us-east-1:a'), { name: 'a' });
+    assert.equal(await store.lambdaGet('function', 'acct:us-east-1:zzz'), null);
+    const listed = await store.lambdaTransact((tx) => tx.list<{ name: string }>('function', 'acct:us-east-1:'));
+    assert.deepEqual(listed.map((d) => d.name), ['a', 'b']);
+
+    const first = await store.lambdaList<{ name: string }>('function', 'acct:', { maxItems: 2 });
+    assert.deepEqual(first.items.map((d) => d.name), ['a', 'b']);
+    const second = await store.lambdaList<{ name: string }>('function', 'acct:', { maxItems: 2, marker: first.nextMarker! });
+    assert.deepEqual(second.items.map((d) => d.name), ['c']);
+    assert.equal(second.nextMarker, null);
+
+    await assert.rejects(
+      store.lambdaTransact((tx) => {
+        tx.put('function', 'acct:us-east-1:d', { name: 'd' });
+        throw new Error('no');
+      }),
+      /no/,
+    );
+    assert.equal(await store.lambdaGet('function', 'acct:us-east-1:d'), null, 'a failed transaction writes nothing');
+    assert.equal(await store.lambdaTransact((tx) => tx.delete('function', 'acct:us-east-1:b')), true);
+    assert.equal(await store.lambdaTransact((tx) => tx.delete('function', 'acct:us-east-1:b')), false);
+
+    const zip = Buffer.from('PK\x03\x04 not really a zip');
+    await store.putCode('abc', zip);
+    await store.putCode('abc', zip);
+    assert.deepEqual(await store.getCode('abc'), zip);
+    assert.equal(await store.getCode('missing'), null);
+  });
+});
