@@ -1,0 +1,78 @@
+// How a Lambda operation is authorized: `lambda:<Action>` on the resource the request
+// addresses (qualified when it names a version or alias, lambda-authz.md §1.1), with the
+// resource's own policy (one per function, version, alias or layer version) and its tags.
+// Across accounts only the operations Lambda shares through resource policies are possible;
+// the others are refused outright, as AWS does.
+
+import type { CompiledPolicy, ContextInput } from '../../iam/index.js';
+import type { AuthorizationCheck, OperationContext } from '../operation.js';
+import { policyDocument, type PolicyDocumentState } from './permissions.js';
+import { LambdaErrors, type FunctionDoc, type FunctionRef } from './resources.js';
+
+/** Operations a resource-based policy can open to other accounts (lambda-authz.md §4). */
+const CROSS_ACCOUNT = new Set([
+  'InvokeFunction',
+  'GetFunction',
+  'GetFunctionConfiguration',
+  'UpdateFunctionCode',
+  'DeleteFunction',
+  'PublishVersion',
+  'ListVersionsByFunction',
+  'CreateAlias',
+  'GetAlias',
+  'ListAliases',
+  'UpdateAlias',
+  'DeleteAlias',
+  'GetPolicy',
+  'PutFunctionConcurrency',
+  'DeleteFunctionConcurrency',
+  'GetFunctionConcurrency',
+  'ListTags',
+  'TagResource',
+  'UntagResource',
+  'GetLayerVersion',
+]);
+
+export async function resourcePolicy(ctx: OperationContext<unknown>, arn: string): Promise<CompiledPolicy | undefined> {
+  const doc = await ctx.deps.store.lambdaGet<PolicyDocumentState>('policy', arn);
+  if (!doc || doc.statements.length === 0) return undefined;
+  const text = policyDocument(doc);
+  return ctx.deps.policies.get(`lambda-policy/${arn}`, doc.revisionId, text, { kind: 'resource' });
+}
+
+function tagContext(fn: FunctionDoc | null): ContextInput {
+  const keys: ContextInput = {};
+  for (const [k, v] of Object.entries(fn?.tags ?? {})) keys[`aws:ResourceTag/${k}`] = v;
+  return keys;
+}
+
+/** The check for `lambda:<action>` on a function, version or alias. */
+export async function functionCheck(
+  ctx: OperationContext<unknown>,
+  action: string,
+  ref: FunctionRef,
+  context: ContextInput = {},
+): Promise<AuthorizationCheck[]> {
+  if (ref.accountId !== ctx.caller.accountId && !CROSS_ACCOUNT.has(action)) throw LambdaErrors.crossAccountDenied();
+  const fn = await ctx.deps.store.lambdaGet<FunctionDoc>('function', ref.key);
+  const policy = await resourcePolicy(ctx, ref.resourceArn);
+  return [
+    {
+      action: `lambda:${action}`,
+      resource: ref.resourceArn,
+      resourceAccount: ref.accountId,
+      context: { ...tagContext(fn), ...context },
+      ...(policy ? { resourcePolicy: policy } : {}),
+    },
+  ];
+}
+
+/** The check for `lambda:<action>` on a layer version (its policy admits other accounts). */
+export async function layerVersionCheck(ctx: OperationContext<unknown>, action: string, layerVersionArn: string, accountId: string): Promise<AuthorizationCheck[]> {
+  if (accountId !== ctx.caller.accountId && !CROSS_ACCOUNT.has(action)) throw LambdaErrors.crossAccountDenied();
+  const policy = await resourcePolicy(ctx, layerVersionArn);
+  return [{ action: `lambda:${action}`, resource: layerVersionArn, resourceAccount: accountId, ...(policy ? { resourcePolicy: policy } : {}) }];
+}
+
+/** Actions without a resource (ListFunctions, ListLayers, …) are authorized on `*`. */
+export const anyResource = (action: string) => () => [{ action: `lambda:${action}`, resource: '*' }];

@@ -1,0 +1,415 @@
+// Functions and versions: CreateFunction, GetFunction, GetFunctionConfiguration,
+// ListFunctions, UpdateFunctionCode, UpdateFunctionConfiguration, DeleteFunction,
+// PublishVersion, ListVersionsByFunction.
+
+import { createHash } from 'node:crypto';
+import { AwsError } from '../../aws/errors.js';
+import type { LambdaTransaction } from '../../store/store.js';
+import type { OperationContext, ServiceOperations } from '../operation.js';
+import { anyResource, functionCheck, layerVersionCheck } from './access.js';
+import {
+  aliasKey,
+  codeSha256,
+  configurationFor,
+  functionArn,
+  functionKey,
+  lambdaTimestamp,
+  LambdaErrors,
+  newRevisionId,
+  requireZip,
+  resolveFunction,
+  versionKey,
+  type AliasDoc,
+  type FunctionConfiguration,
+  type FunctionDoc,
+  type LayerVersionDoc,
+  type VersionDoc,
+} from './resources.js';
+
+type Code = { ZipFile?: Buffer; S3Bucket?: string; S3Key?: string; ImageUri?: string };
+
+interface ConfigInput {
+  Runtime?: string;
+  Role?: string;
+  Handler?: string;
+  Description?: string;
+  Timeout?: number;
+  MemorySize?: number;
+  Environment?: { Variables?: Record<string, string> };
+  Layers?: string[];
+  Architectures?: string[];
+  EphemeralStorage?: { Size: number };
+  TracingConfig?: { Mode?: string };
+  LoggingConfig?: Record<string, unknown>;
+  RevisionId?: string;
+}
+
+interface CreateFunctionInput extends ConfigInput {
+  FunctionName: string;
+  Code: Code;
+  Publish?: boolean;
+  PackageType?: string;
+  Tags?: Record<string, string>;
+}
+
+const ROLE_ARN = /^arn:aws[a-zA-Z-]*:iam::(\d{12}):role\/(?:[^/]+\/)*([\w+=,.@-]+)$/;
+
+function zipOf(code: Code | undefined): Buffer {
+  if (code?.S3Bucket || code?.S3Key || code?.ImageUri) {
+    throw new AwsError(
+      'InvalidParameterValueException',
+      'Latchkey accepts deployment packages as ZipFile only; S3Bucket/S3Key and ImageUri are not supported.',
+      400,
+    );
+  }
+  if (!code?.ZipFile) throw new AwsError('InvalidParameterValueException', 'Please provide a source for function code.', 400);
+  requireZip(code.ZipFile);
+  return code.ZipFile;
+}
+
+/** The execution role must exist in the account and trust lambda.amazonaws.com. */
+async function requireAssumableRole(ctx: OperationContext<unknown>, roleArn: string): Promise<void> {
+  const m = ROLE_ARN.exec(roleArn);
+  const role = m ? await ctx.deps.store.getRole(m[1]!, m[2]!) : null;
+  const trusted =
+    role !== null &&
+    role.arn === roleArn &&
+    /"Service"\s*:\s*(?:"lambda\.amazonaws\.com"|\[[^\]]*"lambda\.amazonaws\.com")/.test(role.assumeRolePolicyDocument) &&
+    role.assumeRolePolicyDocument.includes('sts:AssumeRole');
+  if (!trusted) throw new AwsError('InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.', 400);
+}
+
+/** Layers must exist; their ARNs become lambda:Layer, and each needs lambda:GetLayerVersion. */
+async function layerChecks(ctx: OperationContext<unknown>, layers: string[] | undefined) {
+  const checks = [];
+  for (const arn of layers ?? []) {
+    const m = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:([a-zA-Z0-9-_]+):(\d+)$/.exec(arn);
+    const doc = m ? await ctx.deps.store.lambdaGet<LayerVersionDoc>('layerVersion', `${m[2]}:${m[1]}:${m[3]}#${m[4]!.padStart(10, '0')}`) : null;
+    if (!doc) throw new AwsError('InvalidParameterValueException', `Layer version ${arn} does not exist.`, 400);
+    checks.push(...(await layerVersionCheck(ctx, 'GetLayerVersion', arn, m![2]!)));
+  }
+  return checks;
+}
+
+async function layerSummaries(ctx: OperationContext<unknown>, layers: string[] | undefined) {
+  const out = [];
+  for (const arn of layers ?? []) {
+    const m = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:([a-zA-Z0-9-_]+):(\d+)$/.exec(arn)!;
+    const doc = await ctx.deps.store.lambdaGet<LayerVersionDoc>('layerVersion', `${m[2]}:${m[1]}:${m[3]}#${m[4]!.padStart(10, '0')}`);
+    out.push({ Arn: arn, CodeSize: doc?.CodeSize ?? 0 });
+  }
+  return out;
+}
+
+function applyConfig(base: Record<string, unknown>, input: ConfigInput, layers: { Arn: string; CodeSize: number }[] | undefined) {
+  const next: Record<string, unknown> = { ...base };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) next[key] = value;
+  };
+  set('Runtime', input.Runtime);
+  set('Role', input.Role);
+  set('Handler', input.Handler);
+  set('Description', input.Description);
+  set('Timeout', input.Timeout);
+  set('MemorySize', input.MemorySize);
+  if (input.Environment) next.Environment = { Variables: input.Environment.Variables ?? {} };
+  if (layers) {
+    if (layers.length > 0) next.Layers = layers;
+    else delete next.Layers;
+  }
+  set('Architectures', input.Architectures);
+  set('EphemeralStorage', input.EphemeralStorage);
+  if (input.TracingConfig) next.TracingConfig = { Mode: input.TracingConfig.Mode ?? 'PassThrough' };
+  set('LoggingConfig', input.LoggingConfig);
+  return next;
+}
+
+/** What a published version captures; publishing again without a change returns the same version. */
+function fingerprint(c: FunctionConfiguration): string {
+  const { RevisionId: _r, LastModified: _l, State: _s, Version: _v, FunctionArn: _a, Description: _d, ...rest } = c;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
+}
+
+function checkRevision(expected: string | undefined, actual: string): void {
+  if (expected !== undefined && expected !== actual) throw LambdaErrors.revisionMismatch();
+}
+
+function requireFunction(tx: LambdaTransaction, key: string, arn: string): FunctionDoc {
+  const fn = tx.get<FunctionDoc>('function', key);
+  if (!fn) throw LambdaErrors.functionNotFound(arn);
+  return fn;
+}
+
+const CREATE_NAME = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:|function:)?([a-zA-Z0-9-_]+)$/;
+
+export const functionOperations: ServiceOperations = {
+  CreateFunction: {
+    async authorize(ctx: OperationContext<CreateFunctionInput>) {
+      const ref = resolveFunction(ctx, ctx.input.FunctionName);
+      if (ref.accountId !== ctx.caller.accountId) throw LambdaErrors.crossAccountDenied();
+      const tagKeys = Object.keys(ctx.input.Tags ?? {});
+      const context = {
+        ...(ctx.input.Layers ? { 'lambda:Layer': ctx.input.Layers } : {}),
+        ...(tagKeys.length ? { 'aws:TagKeys': tagKeys } : {}),
+        ...Object.fromEntries(Object.entries(ctx.input.Tags ?? {}).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+      };
+      return [
+        { action: 'lambda:CreateFunction', resource: ref.arn, resourceAccount: ref.accountId, context },
+        ...(ctx.input.Role
+          ? [{ action: 'iam:PassRole', resource: ctx.input.Role, context: { 'iam:PassedToService': 'lambda.amazonaws.com', 'iam:AssociatedResourceArn': ref.arn } }]
+          : []),
+        ...(await layerChecks(ctx, ctx.input.Layers)),
+      ];
+    },
+    async handle(ctx) {
+      const { input, deps } = ctx;
+      const name = CREATE_NAME.exec(input.FunctionName)?.[1];
+      if (!name) {
+        throw new AwsError('ValidationException', `1 validation error detected: Value '${input.FunctionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`, 400);
+      }
+      if (name.length > 64) {
+        throw new AwsError('InvalidParameterValueException', `1 validation error detected: Value '${name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`, 400);
+      }
+      const zip = zipOf(input.Code);
+      if (!input.Role) throw new AwsError('InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.', 400);
+      await requireAssumableRole(ctx, input.Role);
+      const sha = codeSha256(zip);
+      await deps.store.putCode(sha, zip);
+      const accountId = ctx.caller.accountId;
+      const arn = functionArn(ctx.region, accountId, name);
+      const now = lambdaTimestamp(deps.now());
+      const created = applyConfig(
+        {
+          FunctionName: name,
+          FunctionArn: arn,
+          Runtime: input.Runtime,
+          Role: input.Role,
+          Handler: input.Handler,
+          CodeSize: zip.length,
+          Description: input.Description ?? '',
+          Timeout: input.Timeout ?? 3,
+          MemorySize: input.MemorySize ?? 128,
+          LastModified: now,
+          CodeSha256: sha,
+          Version: '$LATEST',
+          TracingConfig: { Mode: 'PassThrough' },
+          RevisionId: newRevisionId(),
+          State: 'Pending',
+          StateReason: 'The function is being created.',
+          StateReasonCode: 'Creating',
+          PackageType: 'Zip',
+          Architectures: ['x86_64'],
+          EphemeralStorage: { Size: 512 },
+          SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+          LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
+        },
+        input,
+        await layerSummaries(ctx, input.Layers),
+      ) as FunctionConfiguration;
+      // The function becomes Active at once; as on AWS, that change gives it a new RevisionId.
+      const active: FunctionConfiguration = { ...created, State: 'Active', RevisionId: newRevisionId(), LastUpdateStatus: 'Successful' };
+      delete active.StateReason;
+      delete active.StateReasonCode;
+      const key = functionKey(accountId, ctx.region, name);
+      const response = await deps.store.lambdaTransact((tx) => {
+        if (tx.get('function', key)) throw new AwsError('ResourceConflictException', `Function already exist: ${name}`, 409);
+        const fn: FunctionDoc = { accountId, region: ctx.region, name, configuration: active, tags: input.Tags ?? {}, lastVersion: 0, lastPublished: null };
+        if (input.Publish) return publish(tx, fn, key, now, undefined).configuration;
+        tx.put('function', key, fn);
+        return created;
+      });
+      return response;
+    },
+  },
+
+  GetFunction: {
+    authorize: (ctx: OperationContext<{ FunctionName: string; Qualifier?: string }>) =>
+      functionCheck(ctx, 'GetFunction', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
+    async handle(ctx) {
+      const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
+      const { fn, configuration } = await ctx.deps.store.lambdaTransact((tx) => configurationFor(tx, ref));
+      return {
+        Configuration: configuration,
+        Code: { RepositoryType: 'S3', Location: codeLocation(ctx, configuration.CodeSha256) },
+        ...(Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
+      };
+    },
+  },
+
+  GetFunctionConfiguration: {
+    authorize: (ctx: OperationContext<{ FunctionName: string; Qualifier?: string }>) =>
+      functionCheck(ctx, 'GetFunctionConfiguration', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
+    async handle(ctx) {
+      const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
+      return (await ctx.deps.store.lambdaTransact((tx) => configurationFor(tx, ref))).configuration;
+    },
+  },
+
+  ListFunctions: {
+    authorize: anyResource('ListFunctions'),
+    async handle(ctx: OperationContext<{ Marker?: string; MaxItems?: number }>) {
+      const prefix = `${ctx.caller.accountId}:${ctx.region}:`;
+      const page = await ctx.deps.store.lambdaList<FunctionDoc>('function', prefix, {
+        ...(ctx.input.Marker ? { marker: ctx.input.Marker } : {}),
+        maxItems: ctx.input.MaxItems ?? 50,
+      });
+      return { Functions: page.items.map((f) => f.configuration), ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
+    },
+  },
+
+  UpdateFunctionCode: {
+    authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'UpdateFunctionCode', resolveFunction(ctx, ctx.input.FunctionName)),
+    async handle(ctx: OperationContext<{ FunctionName: string; ZipFile?: Buffer; S3Bucket?: string; S3Key?: string; ImageUri?: string; Publish?: boolean; RevisionId?: string }>) {
+      const { input, deps } = ctx;
+      const ref = resolveFunction(ctx, input.FunctionName);
+      const zip = zipOf(input);
+      const sha = codeSha256(zip);
+      await deps.store.putCode(sha, zip);
+      const now = lambdaTimestamp(deps.now());
+      return deps.store.lambdaTransact((tx) => {
+        const fn = requireFunction(tx, ref.key, ref.arn);
+        checkRevision(input.RevisionId, fn.configuration.RevisionId);
+        fn.configuration = { ...fn.configuration, CodeSha256: sha, CodeSize: zip.length, LastModified: now, RevisionId: newRevisionId(), LastUpdateStatus: 'Successful' };
+        if (input.Publish) return publish(tx, fn, ref.key, now, undefined).configuration;
+        tx.put('function', ref.key, fn);
+        return fn.configuration;
+      });
+    },
+  },
+
+  UpdateFunctionConfiguration: {
+    authorize: async (ctx: OperationContext<ConfigInput & { FunctionName: string }>) => {
+      const ref = resolveFunction(ctx, ctx.input.FunctionName);
+      return [
+        ...(await functionCheck(ctx, 'UpdateFunctionConfiguration', ref, ctx.input.Layers ? { 'lambda:Layer': ctx.input.Layers } : {})),
+        ...(ctx.input.Role
+          ? [{ action: 'iam:PassRole', resource: ctx.input.Role, context: { 'iam:PassedToService': 'lambda.amazonaws.com', 'iam:AssociatedResourceArn': ref.arn } }]
+          : []),
+        ...(await layerChecks(ctx, ctx.input.Layers)),
+      ];
+    },
+    async handle(ctx) {
+      const { input, deps } = ctx;
+      const ref = resolveFunction(ctx, input.FunctionName);
+      if (input.Role) await requireAssumableRole(ctx, input.Role);
+      const layers = input.Layers ? await layerSummaries(ctx, input.Layers) : undefined;
+      const now = lambdaTimestamp(deps.now());
+      return deps.store.lambdaTransact((tx) => {
+        const fn = requireFunction(tx, ref.key, ref.arn);
+        checkRevision(input.RevisionId, fn.configuration.RevisionId);
+        fn.configuration = { ...(applyConfig(fn.configuration, input, layers) as FunctionConfiguration), LastModified: now, RevisionId: newRevisionId() };
+        tx.put('function', ref.key, fn);
+        return fn.configuration;
+      });
+    },
+  },
+
+  DeleteFunction: {
+    authorize: (ctx: OperationContext<{ FunctionName: string; Qualifier?: string }>) =>
+      functionCheck(ctx, 'DeleteFunction', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
+    async handle(ctx) {
+      const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
+      await ctx.deps.store.lambdaTransact((tx) => {
+        const fn = requireFunction(tx, ref.key, ref.arn);
+        const q = ref.qualifier;
+        if (q === '$LATEST') throw new AwsError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.', 400);
+        if (q !== undefined && !/^\d+$/.test(q)) throw new AwsError('InvalidParameterValueException', 'Deletion of aliases is not currently supported.', 400);
+        if (q !== undefined) {
+          const using = tx.list<AliasDoc>('alias', `${ref.key}:`).filter((a) => a.FunctionVersion === q || a.RoutingConfig?.AdditionalVersionWeights[q] !== undefined);
+          if (using.length > 0) {
+            throw new AwsError('ResourceConflictException', `Unable to delete version because the following aliases reference it: [${using.map((a) => a.Name).join(', ')}]`, 409);
+          }
+          // Deleting a version that does not exist succeeds, as on AWS.
+          tx.delete('version', versionKey(ref.key, q));
+          tx.delete('policy', `${ref.arn}:${q}`);
+          return;
+        }
+        for (const v of tx.list<VersionDoc>('version', `${ref.key}#`)) tx.delete('policy', v.configuration.FunctionArn);
+        for (const a of tx.list<AliasDoc>('alias', `${ref.key}:`)) {
+          tx.delete('alias', aliasKey(ref.key, a.Name));
+          tx.delete('policy', a.AliasArn);
+        }
+        for (let v = 1; v <= fn.lastVersion; v++) tx.delete('version', versionKey(ref.key, v));
+        tx.delete('policy', ref.arn);
+        tx.delete('function', ref.key);
+      });
+      return undefined;
+    },
+  },
+
+  PublishVersion: {
+    authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'PublishVersion', resolveFunction(ctx, ctx.input.FunctionName)),
+    async handle(ctx: OperationContext<{ FunctionName: string; CodeSha256?: string; Description?: string; RevisionId?: string }>) {
+      const { input, deps } = ctx;
+      const ref = resolveFunction(ctx, input.FunctionName);
+      const now = lambdaTimestamp(deps.now());
+      return deps.store.lambdaTransact((tx) => {
+        const fn = requireFunction(tx, ref.key, ref.arn);
+        if (input.CodeSha256 !== undefined && input.CodeSha256 !== fn.configuration.CodeSha256) {
+          throw new AwsError(
+            'InvalidParameterValueException',
+            `CodeSHA256 (${input.CodeSha256}) is different from current CodeSHA256 in $LATEST (${fn.configuration.CodeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
+            400,
+          );
+        }
+        checkRevision(input.RevisionId, fn.configuration.RevisionId);
+        return publish(tx, fn, ref.key, now, input.Description).configuration;
+      });
+    },
+  },
+
+  ListVersionsByFunction: {
+    authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'ListVersionsByFunction', resolveFunction(ctx, ctx.input.FunctionName)),
+    async handle(ctx: OperationContext<{ FunctionName: string; Marker?: string; MaxItems?: number }>) {
+      const ref = resolveFunction(ctx, ctx.input.FunctionName);
+      const all = await ctx.deps.store.lambdaTransact((tx) => {
+        const fn = requireFunction(tx, ref.key, ref.arn);
+        return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...tx.list<VersionDoc>('version', `${ref.key}#`).map((v) => v.configuration)];
+      });
+      const start = ctx.input.Marker ? Number(ctx.input.Marker) : 0;
+      const size = ctx.input.MaxItems ?? 50;
+      const next = start + size < all.length ? String(start + size) : undefined;
+      return { Versions: all.slice(start, start + size), ...(next ? { NextMarker: next } : {}) };
+    },
+  },
+};
+
+/** Publishes $LATEST as the next version, or returns the last version when nothing changed. */
+function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: string, description: string | undefined): VersionDoc {
+  const print = fingerprint(fn.configuration);
+  if (fn.lastPublished?.fingerprint === print) {
+    const existing = tx.get<VersionDoc>('version', versionKey(key, fn.lastPublished.version));
+    if (existing) {
+      tx.put('function', key, fn);
+      return existing;
+    }
+  }
+  const version = String(fn.lastVersion + 1);
+  const unqualified = fn.configuration.FunctionArn;
+  const doc: VersionDoc = {
+    functionArn: unqualified,
+    configuration: {
+      ...fn.configuration,
+      FunctionArn: `${unqualified}:${version}`,
+      Version: version,
+      Description: description ?? (fn.configuration.Description as string),
+      LastModified: now,
+      RevisionId: newRevisionId(),
+    },
+  };
+  tx.put('version', versionKey(key, version), doc);
+  // Publishing changes $LATEST's RevisionId (recorded).
+  tx.put('function', key, {
+    ...fn,
+    lastVersion: fn.lastVersion + 1,
+    lastPublished: { version, fingerprint: print },
+    configuration: { ...fn.configuration, RevisionId: newRevisionId() },
+  });
+  return doc;
+}
+
+/** Where GetFunction says the code can be downloaded from. */
+function codeLocation(ctx: OperationContext<unknown>, sha: string): string {
+  const hex = Buffer.from(sha, 'base64').toString('hex');
+  return `https://awslambda-${ctx.region}-tasks.s3.${ctx.region}.amazonaws.com/snapshots/${ctx.caller.accountId}/${hex}`;
+}

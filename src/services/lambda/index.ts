@@ -1,0 +1,14 @@
+// AWS Lambda's control plane: functions, versions, aliases, layers, tags and resource-based
+// policies, each operation authorized through the one door.
+
+import type { ServiceDefinition } from '../pipeline.js';
+import { aliasOperations } from './aliases.js';
+import { functionOperations } from './functions.js';
+import { layerOperations } from './layers.js';
+import { policyOperations } from './policies.js';
+import { tagOperations } from './tags.js';
+
+export const lambdaService: ServiceDefinition = {
+  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations },
+  accessDeniedCode: 'AccessDeniedException',
+};

@@ -1,0 +1,195 @@
+// Lambda's resources as Latchkey keeps them: functions ($LATEST), published versions,
+// aliases, layer versions; their ARNs and store keys; and the lookups every operation
+// shares (a function by name / partial ARN / full ARN, a qualifier resolved to a version).
+
+import { createHash, randomUUID } from 'node:crypto';
+import { AwsError } from '../../aws/errors.js';
+import type { LambdaTransaction } from '../../store/store.js';
+import type { OperationContext } from '../operation.js';
+
+/** The configuration AWS returns for a function or version (GetFunctionConfiguration's shape). */
+export type FunctionConfiguration = Record<string, unknown> & {
+  FunctionName: string;
+  FunctionArn: string;
+  Version: string;
+  RevisionId: string;
+  CodeSha256: string;
+  CodeSize: number;
+  Role: string;
+  LastModified: string;
+};
+
+export interface FunctionDoc {
+  accountId: string;
+  region: string;
+  name: string;
+  /** The $LATEST configuration. */
+  configuration: FunctionConfiguration;
+  tags: Record<string, string>;
+  /** The last version number handed out (versions are never reused). */
+  lastVersion: number;
+  /** What the most recent version was published from, to return it again when nothing changed. */
+  lastPublished: { version: string; fingerprint: string } | null;
+}
+
+export interface VersionDoc {
+  functionArn: string;
+  configuration: FunctionConfiguration;
+}
+
+export interface AliasDoc {
+  AliasArn: string;
+  Name: string;
+  FunctionVersion: string;
+  Description: string;
+  RoutingConfig?: { AdditionalVersionWeights: Record<string, number> };
+  RevisionId: string;
+}
+
+export interface LayerVersionDoc {
+  accountId: string;
+  region: string;
+  layerName: string;
+  LayerArn: string;
+  LayerVersionArn: string;
+  Version: number;
+  Description: string;
+  CreatedDate: string;
+  CompatibleRuntimes?: string[];
+  CompatibleArchitectures?: string[];
+  LicenseInfo?: string;
+  CodeSha256: string;
+  CodeSize: number;
+}
+
+/** A layer's head: the last version number handed out. */
+export interface LayerHeadDoc {
+  kind: 'head';
+  lastVersion: number;
+}
+
+export const functionKey = (accountId: string, region: string, name: string) => `${accountId}:${region}:${name}`;
+export const versionKey = (fnKey: string, version: number | string) => `${fnKey}#${String(version).padStart(10, '0')}`;
+export const aliasKey = (fnKey: string, alias: string) => `${fnKey}:${alias}`;
+export const layerKey = (accountId: string, region: string, layerName: string) => `${accountId}:${region}:${layerName}`;
+export const layerVersionKey = (lKey: string, version: number) => `${lKey}#${String(version).padStart(10, '0')}`;
+
+export const functionArn = (region: string, accountId: string, name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+export const layerArn = (region: string, accountId: string, name: string) => `arn:aws:lambda:${region}:${accountId}:layer:${name}`;
+
+export const newRevisionId = (): string => randomUUID();
+
+/** Lambda's timestamp format: `2019-09-24T18:44:45.118+0000`. */
+export function lambdaTimestamp(d: Date): string {
+  return d.toISOString().replace('Z', '+0000');
+}
+
+/** CodeSha256 as Lambda reports it: base64 of the SHA-256 of the deployment package. */
+export function codeSha256(zip: Buffer): string {
+  return createHash('sha256').update(zip).digest('base64');
+}
+
+/** A deployment package must be a zip archive (local file header or empty-archive record). */
+export function requireZip(zip: Buffer): void {
+  const magic = zip.subarray(0, 4).toString('binary');
+  if (magic !== 'PK\x03\x04' && magic !== 'PK\x05\x06') {
+    throw new AwsError('InvalidParameterValueException', 'Could not unzip uploaded file. Please check your file, then try to upload again.', 400);
+  }
+}
+
+export const LambdaErrors = {
+  functionNotFound: (arn: string) => new AwsError('ResourceNotFoundException', `Function not found: ${arn}`, 404),
+  aliasNotFound: (arn: string) => new AwsError('ResourceNotFoundException', `Cannot find alias arn: ${arn}`, 404),
+  resourceDoesNotExist: () => new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404),
+  revisionMismatch: (api = 'GetFunction/GetAlias') =>
+    new AwsError(
+      'PreconditionFailedException',
+      `The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`,
+      412,
+    ),
+  /** Cross-account calls to operations Lambda does not share answer with no message at all. */
+  crossAccountDenied: () => new AwsError('AccessDeniedException', '', 403),
+};
+
+export interface FunctionRef {
+  accountId: string;
+  region: string;
+  name: string;
+  qualifier: string | undefined;
+  key: string;
+  /** Unqualified function ARN. */
+  arn: string;
+  /** The ARN the request addresses: qualified when a qualifier was given. */
+  resourceArn: string;
+}
+
+const FULL_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_.]+)(?::([a-zA-Z0-9-_$.]+))?$/;
+const PARTIAL_ARN = /^(?:(\d{12}):)?function:([a-zA-Z0-9-_.]+)(?::([a-zA-Z0-9-_$.]+))?$/;
+const NAME = /^([a-zA-Z0-9-_.]+)(?::([a-zA-Z0-9-_$.]+))?$/;
+
+/**
+ * The function a request names: plain name, partial ARN (`123456789012:function:f`,
+ * `function:f`) or full ARN, with a qualifier from the name or the Qualifier parameter.
+ */
+export function resolveFunction(ctx: OperationContext<unknown>, functionName: string, qualifierParam?: string): FunctionRef {
+  const region = ctx.region;
+  let accountId = ctx.caller.accountId;
+  let name: string;
+  let derived: string | undefined;
+  const full = FULL_ARN.exec(functionName);
+  const partial = full ? null : PARTIAL_ARN.exec(functionName);
+  if (full) {
+    if (full[1] !== region) {
+      throw new AwsError('ResourceNotFoundException', `Functions from '${full[1]}' are not reachable in this region ('${region}')`, 404);
+    }
+    accountId = full[2]!;
+    name = full[3]!;
+    derived = full[4];
+  } else if (partial) {
+    accountId = partial[1] ?? accountId;
+    name = partial[2]!;
+    derived = partial[3];
+  } else {
+    const plain = NAME.exec(functionName);
+    if (!plain) throw new AwsError('ValidationException', `Invalid function name: ${functionName}`, 400);
+    name = plain[1]!;
+    derived = plain[2];
+  }
+  if (derived !== undefined && qualifierParam !== undefined && derived !== qualifierParam) {
+    throw new AwsError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.', 400);
+  }
+  const qualifier = derived ?? qualifierParam;
+  const arn = functionArn(region, accountId, name);
+  return {
+    accountId,
+    region,
+    name,
+    qualifier,
+    key: functionKey(accountId, region, name),
+    arn,
+    resourceArn: qualifier === undefined ? arn : `${arn}:${qualifier}`,
+  };
+}
+
+/** A qualifier names a version when it is numeric or $LATEST; anything else is an alias. */
+export function isVersionQualifier(q: string): boolean {
+  return q === '$LATEST' || /^\d+$/.test(q) || q.includes('$');
+}
+
+/** The configuration a qualifier stands for inside a transaction, or the AWS not-found error. */
+export function configurationFor(tx: LambdaTransaction, ref: FunctionRef): { fn: FunctionDoc; configuration: FunctionConfiguration; alias?: AliasDoc } {
+  const fn = tx.get<FunctionDoc>('function', ref.key);
+  if (!fn) throw LambdaErrors.functionNotFound(ref.resourceArn);
+  const q = ref.qualifier;
+  if (q === undefined || q === '$LATEST') return { fn, configuration: fn.configuration };
+  if (isVersionQualifier(q)) {
+    const v = /^\d+$/.test(q) ? tx.get<VersionDoc>('version', versionKey(ref.key, q)) : null;
+    if (!v) throw LambdaErrors.functionNotFound(ref.resourceArn);
+    return { fn, configuration: v.configuration };
+  }
+  const alias = tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
+  if (!alias) throw LambdaErrors.functionNotFound(ref.resourceArn);
+  const target = alias.FunctionVersion === '$LATEST' ? fn.configuration : tx.get<VersionDoc>('version', versionKey(ref.key, alias.FunctionVersion))?.configuration;
+  if (!target) throw LambdaErrors.functionNotFound(ref.resourceArn);
+  return { fn, configuration: target, alias };
+}

@@ -1,0 +1,62 @@
+// Tags on functions: TagResource, UntagResource, ListTags. They feed aws:ResourceTag/*.
+
+import { AwsError } from '../../aws/errors.js';
+import type { OperationContext, ServiceOperations } from '../operation.js';
+import { functionCheck } from './access.js';
+import { LambdaErrors, resolveFunction, type FunctionDoc } from './resources.js';
+
+/** Tags live on the function; a qualified ARN is not a taggable resource. */
+function taggable(ctx: OperationContext<{ Resource: string }>) {
+  const ref = resolveFunction(ctx, ctx.input.Resource);
+  if (ref.qualifier !== undefined) {
+    throw new AwsError('InvalidParameterValueException', 'Tags are not supported on function versions or aliases.', 400);
+  }
+  return ref;
+}
+
+export const tagOperations: ServiceOperations = {
+  TagResource: {
+    authorize: (ctx: OperationContext<{ Resource: string; Tags: Record<string, string> }>) => {
+      const keys = Object.keys(ctx.input.Tags ?? {});
+      return functionCheck(ctx, 'TagResource', taggable(ctx), {
+        'aws:TagKeys': keys,
+        ...Object.fromEntries(Object.entries(ctx.input.Tags ?? {}).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+      });
+    },
+    async handle(ctx) {
+      const ref = taggable(ctx);
+      await ctx.deps.store.lambdaTransact((tx) => {
+        const fn = tx.get<FunctionDoc>('function', ref.key);
+        if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
+        tx.put('function', ref.key, { ...fn, tags: { ...fn.tags, ...ctx.input.Tags } });
+      });
+      return undefined;
+    },
+  },
+
+  UntagResource: {
+    authorize: (ctx: OperationContext<{ Resource: string; TagKeys: string[] }>) =>
+      functionCheck(ctx, 'UntagResource', taggable(ctx), { 'aws:TagKeys': ctx.input.TagKeys ?? [] }),
+    async handle(ctx) {
+      const ref = taggable(ctx);
+      await ctx.deps.store.lambdaTransact((tx) => {
+        const fn = tx.get<FunctionDoc>('function', ref.key);
+        if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
+        const tags = { ...fn.tags };
+        for (const k of ctx.input.TagKeys ?? []) delete tags[k];
+        tx.put('function', ref.key, { ...fn, tags });
+      });
+      return undefined;
+    },
+  },
+
+  ListTags: {
+    authorize: (ctx: OperationContext<{ Resource: string }>) => functionCheck(ctx, 'ListTags', taggable(ctx)),
+    async handle(ctx) {
+      const ref = taggable(ctx);
+      const fn = await ctx.deps.store.lambdaGet<FunctionDoc>('function', ref.key);
+      if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
+      return { Tags: fn.tags };
+    },
+  },
+};
