@@ -4,7 +4,7 @@
 // shapes, constraints, metadata) is kept as published, in the published order.
 //
 //   node scripts/strip-model.mjs <service> <service-2.json[.gz]> [<service> <file> …]
-//   node scripts/strip-model.mjs --defaults     # iam, sts and organizations from their usual places
+//   node scripts/strip-model.mjs --defaults     # iam, sts, lambda and organizations from their usual places
 
 import console from 'node:console';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ const DROP = new Set(['documentation', 'documentationUrl', 'examples']);
 const DEFAULTS = [
   ['iam', join(root, '..', 'shared', 'reference', 'models', 'iam-2010-05-08.service-2.botocore-1.43.11.json')],
   ['sts', join(root, '..', 'shared', 'reference', 'models', 'sts-2011-06-15.service-2.botocore-1.43.11.json')],
+  ['lambda', join(root, '..', 'shared', 'reference', 'models', 'lambda-2015-03-31.service-2.botocore-1.43.11.json')],
   [
     'organizations',
     '/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/botocore/data/organizations/2016-11-28/service-2.json.gz',

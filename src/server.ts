@@ -8,6 +8,7 @@ import { authError } from './aws/authErrors.js';
 import { readCredentialScope, verifySigV4, type IncomingSignedRequest, type SigningCredentials } from './aws/sigv4.js';
 import { decodeQueryRequest, encodeQueryError, encodeQueryResponse } from './aws/query.js';
 import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from './aws/json.js';
+import { decodeRestJsonRequest, encodeRestJsonError, encodeRestJsonResponse } from './aws/restJson.js';
 import { loadServiceModel, type ServiceModel } from './aws/model.js';
 import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
@@ -18,21 +19,22 @@ import { requestId as newRequestId } from './services/ids.js';
 import { iamService } from './services/iam/index.js';
 import { stsService } from './services/sts/index.js';
 import { organizationsService } from './services/organizations/index.js';
+import { lambdaService } from './services/lambda/index.js';
 
 /** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
 const BODY_LIMIT = 7 * 1024 * 1024;
 
 interface Encoded {
   status: number;
-  contentType: string;
-  body: string;
+  contentType?: string;
+  body: string | Buffer;
   headers?: Record<string, string>;
 }
 
 /** A service as the edge sees it: its protocol codec and its operations. */
 interface Endpoint {
   definition: ServiceDefinition;
-  protocol: 'query' | 'json';
+  protocol: 'query' | 'json' | 'restJson';
   decode(req: IncomingSignedRequest): { operation: string; input: Record<string, unknown> };
   encode(operation: string, output: Output, requestId: string): Encoded;
   encodeError(err: AwsError, requestId: string): Encoded;
@@ -79,6 +81,16 @@ function jsonEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpo
   };
 }
 
+function restJsonEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpoint {
+  return {
+    definition,
+    protocol: 'restJson',
+    decode: (req) => decodeRestJsonRequest(model, req),
+    encode: (operation, output) => encodeRestJsonResponse(model, operation, output),
+    encodeError: (err) => encodeRestJsonError(model, err),
+  };
+}
+
 export interface ServerOptions {
   store: Store;
   now?: () => Date;
@@ -104,6 +116,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     iam: queryEndpoint(loadServiceModel('iam'), iamService),
     sts: queryEndpoint(loadServiceModel('sts'), stsService),
     organizations: jsonEndpoint(loadServiceModel('organizations'), organizationsService),
+    lambda: restJsonEndpoint(loadServiceModel('lambda'), lambdaService),
   };
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
@@ -136,7 +149,11 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
     };
     const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
-    const send = (e: Encoded) => reply.status(e.status).headers({ ...e.headers, 'content-type': e.contentType, 'x-amzn-requestid': requestId }).send(e.body);
+    const send = (e: Encoded) =>
+      reply
+        .status(e.status)
+        .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
+        .send(e.body);
     try {
       const auth = await verifySigV4(signed, lookup, deps.now());
       if (!auth.ok) throw authError(auth.failure, endpoint.protocol, auth.detail);
@@ -153,7 +170,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       if (e instanceof AwsError) return send(endpoint.encodeError(e, requestId));
       request.log.error(e);
       console.error(`request ${requestId} failed:`, e);
-      return send(endpoint.encodeError(serviceFailure(endpoint.protocol === 'json' ? 'ServiceException' : 'ServiceFailure'), requestId));
+      return send(endpoint.encodeError(serviceFailure(endpoint.protocol === 'query' ? 'ServiceFailure' : 'ServiceException'), requestId));
     }
   };
 
@@ -169,11 +186,14 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     const err = tooLarge
       ? new AwsError('RequestEntityTooLargeException', 'Request must be smaller than 7340032 bytes.', 413)
       : error.statusCode !== undefined && error.statusCode < 500
-        ? new AwsError(endpoint.protocol === 'json' ? 'SerializationException' : 'MalformedInput', error.message, 400)
-        : serviceFailure(endpoint.protocol === 'json' ? 'ServiceException' : 'ServiceFailure');
+        ? new AwsError(endpoint.protocol === 'query' ? 'MalformedInput' : 'SerializationException', error.message, 400)
+        : serviceFailure(endpoint.protocol === 'query' ? 'ServiceFailure' : 'ServiceException');
     if (!tooLarge && (error.statusCode ?? 500) >= 500) console.error(`request ${requestId} failed:`, error);
     const e = endpoint.encodeError(err, requestId);
-    return reply.status(e.status).headers({ ...e.headers, 'content-type': e.contentType, 'x-amzn-requestid': requestId }).send(e.body);
+    return reply
+      .status(e.status)
+      .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
+      .send(e.body);
   });
   return { app, deps };
 }
@@ -183,6 +203,7 @@ function serviceOf(req: IncomingSignedRequest): string {
   const scope = readCredentialScope(req);
   if (scope) return scope.service;
   if (req.headers['x-amz-target']) return 'organizations';
+  if (/^\/20\d\d-\d\d-\d\d\//.test(req.rawPath)) return 'lambda';
   const params = new URLSearchParams(req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery);
   return params.get('Version') === '2010-05-08' ? 'iam' : 'sts';
 }

@@ -12,6 +12,7 @@ import { AwsError } from './errors.js';
 import type _IamModelFile from './models/iam.json';
 import type _StsModelFile from './models/sts.json';
 import type _OrganizationsModelFile from './models/organizations.json';
+import type _LambdaModelFile from './models/lambda.json';
 
 export type ShapeType =
   | 'structure'
@@ -61,6 +62,8 @@ export interface Shape {
   exception?: boolean;
   fault?: boolean;
   error?: { code?: string; httpStatusCode?: number; senderFault?: boolean };
+  /** REST protocols: the member that is the whole HTTP body (Invoke's `Payload`). */
+  payload?: string;
 }
 
 export interface OperationModel {
@@ -248,6 +251,10 @@ export function stsModel(): ServiceModel {
 
 export function organizationsModel(): ServiceModel {
   return loadServiceModel('organizations');
+}
+
+export function lambdaModel(): ServiceModel {
+  return loadServiceModel('lambda');
 }
 
 /** `RoleName` → `roleName`: how AWS names a member in validation messages. */
