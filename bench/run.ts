@@ -9,6 +9,7 @@ import { preparePeer, preparePeerUnsafe } from '../test/iam/differential/iamSimu
 import type { Scenario } from '../test/iam/differential/scenario.js';
 import { fuzzTiming } from './fuzz.js';
 import { stsBench } from './sts.js';
+import { lambdaBench } from './lambda.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -76,3 +77,4 @@ console.log(
 );
 
 await stsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+await lambdaBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));

@@ -22,6 +22,7 @@ export async function signRequest(
   opts: {
     credentials: Credentials;
     body: string | Buffer;
+    method?: string;
     service?: string;
     region?: string;
     path?: string;
@@ -32,7 +33,7 @@ export async function signRequest(
 ): Promise<RawRequest> {
   const url = new URL(endpoint);
   const request = new HttpRequest({
-    method: 'POST',
+    method: opts.method ?? 'POST',
     protocol: 'http:',
     hostname: url.hostname,
     port: Number(url.port),

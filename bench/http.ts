@@ -1,0 +1,103 @@
+// The HTTP load generator the server benchmarks share, and moto's server as the peer.
+// Requests are signed once and replayed: each server still verifies (or, for moto, parses)
+// every copy, and the generator does not spend the second core on signing. It is a plain
+// keep-alive node:http client with concurrent loops; a general-purpose tool (autocannon)
+// measured moto's development server at 3 requests/s, far below what it really serves.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import http from 'node:http';
+import type { RawRequest } from '../test/e2e/signing.js';
+
+export interface LoadResult {
+  rps: number;
+  non2xx: number;
+  errors: number;
+  p99: number;
+  meanMs: number;
+}
+
+function send(agent: http.Agent, url: URL, r: RawRequest, method: string): Promise<number> {
+  const { host: _host, ...headers } = r.headers;
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body;
+  const qs = new URLSearchParams(r.query).toString();
+  return new Promise((resolve) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, path: `${r.path}${qs ? `?${qs}` : ''}`, method, headers: { ...headers, 'content-length': String(body.length) }, agent },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', () => resolve(-1));
+    req.end(body);
+  });
+}
+
+/**
+ * Each of `loops` concurrent loops sends its own sequence of requests round and round for
+ * `seconds`; only the requests whose index is in `timed` (default: all) are counted.
+ */
+export async function load(
+  endpoint: string,
+  sequences: { method: string; request: RawRequest }[][],
+  seconds: number,
+  timed?: (index: number) => boolean,
+): Promise<LoadResult> {
+  const url = new URL(endpoint);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sequences.length });
+  const latencies: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    sequences.map(async (sequence) => {
+      for (let i = 0; performance.now() < end; i = (i + 1) % sequence.length) {
+        const t = performance.now();
+        const status = await send(agent, url, sequence[i]!.request, sequence[i]!.method);
+        if (timed && !timed(i)) continue;
+        if (status < 0) errors++;
+        else if (status >= 300) non2xx++;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? NaN;
+  const mean = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
+  return { rps: latencies.length / elapsed, non2xx, errors, p99: Math.round(p99 * 10) / 10, meanMs: mean };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startMoto(): Promise<{ endpoint: string; child: ChildProcess } | null> {
+  const port = await freePort();
+  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) return null;
+    try {
+      await fetch(`${endpoint}/moto-api/`);
+      return { endpoint, child };
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill();
+  return null;
+}
+
+/** moto accepts any key and does not check signatures by default. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+
+export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
