@@ -6,7 +6,7 @@ import { zipSync, strToU8 } from 'fflate';
 import { LambdaClient, CreateFunctionCommand, AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startServer, type Profile } from '../test/e2e/support.js';
-import { signRequest, type RawRequest } from '../test/e2e/signing.js';
+import { signRequest } from '../test/e2e/signing.js';
 import { fmt, load, MOTO_CREDENTIALS, startMoto, type LoadResult } from './http.js';
 
 const CONNECTIONS = 16;

@@ -12,7 +12,7 @@ import { decodeRestJsonRequest, encodeRestJsonError, encodeRestJsonResponse } fr
 import { loadServiceModel, type ServiceModel } from './aws/model.js';
 import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
-import { resolveCaller } from './services/caller.js';
+import { cachedCaller } from './services/caller.js';
 import { DecisionLog, execute, type ServiceDefinition } from './services/pipeline.js';
 import type { Deps, Output } from './services/operation.js';
 import { requestId as newRequestId } from './services/ids.js';
@@ -158,7 +158,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       const auth = await verifySigV4(signed, lookup, deps.now());
       if (!auth.ok) throw authError(auth.failure, endpoint.protocol, auth.detail);
       const { operation, input } = endpoint.decode(signed);
-      const caller = await resolveCaller(deps.store, auth.accessKeyId);
+      const caller = await cachedCaller(deps, auth.accessKeyId);
       const output = await execute(deps, endpoint.definition, operation, input, caller, {
         region: auth.region,
         requestId,

@@ -140,7 +140,7 @@ function percentDecode(s: string): string {
       try {
         return decodeURIComponent(run);
       } catch {
-        return Buffer.from(run.replace(/%/g, ''), 'hex').toString('latin1');
+        return Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8');
       }
     });
   }
@@ -464,8 +464,11 @@ function isIdentifierStart(c: string): boolean {
   return /[\p{L}\p{Nl}\p{Sc}\p{Pc}]/u.test(c);
 }
 
+/** Java's `Character.isJavaIdentifierPart`, identifier-ignorable control characters included. */
 function isIdentifierPart(c: string): boolean {
-  return /[\p{L}\p{Nl}\p{Sc}\p{Pc}\p{Nd}\p{Mn}\p{Mc}]/u.test(c) || /[\u0000-\u0008\u000e-\u001b\u007f-\u009f]/u.test(c);
+  const cp = c.codePointAt(0) ?? 0;
+  if (cp <= 0x08 || (cp >= 0x0e && cp <= 0x1b) || (cp >= 0x7f && cp <= 0x9f)) return true;
+  return /[\p{L}\p{Nl}\p{Sc}\p{Pc}\p{Nd}\p{Mn}\p{Mc}\p{Cf}]/u.test(c);
 }
 
 /** A byte-level JSON reader that fails where Jackson 2.17+'s UTF8StreamJsonParser fails, with its words. */

@@ -109,6 +109,20 @@ function stringList(v: unknown): string[] | undefined {
   return syntax();
 }
 
+interface CachedStatement {
+  statement: CompiledStatement;
+  actions: ActionList;
+  warnings: string[];
+}
+
+const STATEMENT_CACHE = new Map<string, CachedStatement>();
+const STATEMENT_CACHE_LIMIT = 20_000;
+
+function remember(key: string, entry: CachedStatement): void {
+  if (STATEMENT_CACHE.size >= STATEMENT_CACHE_LIMIT) STATEMENT_CACHE.clear();
+  STATEMENT_CACHE.set(key, entry);
+}
+
 /** Parses, validates and compiles a policy. Throws MalformedPolicyDocumentError. */
 export function compilePolicy(document: string | object, options: CompileOptions): CompiledPolicy {
   let doc: unknown = document;
@@ -135,17 +149,26 @@ export function compilePolicy(document: string | object, options: CompileOptions
   if (rawStatements.length === 0) syntax();
   const statements = rawStatements.map(checkStructure);
 
-  // 4. Values the legacy parser refuses; conditions are compiled here.
+  // A statement compiles the same way wherever it appears; resource policies that grow one
+  // statement at a time (AddPermission) recompile only the new one. Cached statements
+  // passed every check before, so only the others are checked below.
   const variables = version === '2012-10-17';
-  const conditions = statements.map((s) => {
+  const keyPrefix = `${options.kind}|${variables}|${options.skipActionCatalogue ? 1 : 0}|`;
+  const keys = statements.map((s) => keyPrefix + JSON.stringify(s));
+  const cached = keys.map((k) => STATEMENT_CACHE.get(k));
+
+  // 4. Values the legacy parser refuses; conditions are compiled here.
+  const conditions = statements.map((s, i) => {
+    if (cached[i]) return [];
     if (s.Effect !== 'Allow' && s.Effect !== 'Deny') fail(PolicyMessages.legacyParsing);
     return compileConditions(s.Condition as Json | undefined, variables);
   });
-  for (const s of statements) {
+  statements.forEach((s, i) => {
+    if (cached[i]) return;
     for (const r of [...(stringList(s.Resource) ?? []), ...(stringList(s.NotResource) ?? [])]) {
       if (failsLegacyResourceParsing(r)) fail(PolicyMessages.legacyParsing);
     }
-  }
+  });
 
   // 5. Sids
   const sids = new Set<string>();
@@ -159,6 +182,13 @@ export function compilePolicy(document: string | object, options: CompileOptions
   const warnings: string[] = [];
   const actionLists: ActionList[] = [];
   const compiled = statements.map((s, index) => {
+    const hit = cached[index];
+    if (hit) {
+      warnings.push(...hit.warnings);
+      actionLists.push(hit.actions);
+      return { ...hit.statement, index };
+    }
+    const own: string[] = [];
     const actions = stringList(s.Action) ?? stringList(s.NotAction) ?? [];
     if (actions.length === 0) fail(PolicyMessages.missingActions);
     const resources = stringList(s.Resource) ?? stringList(s.NotResource);
@@ -169,7 +199,7 @@ export function compilePolicy(document: string | object, options: CompileOptions
       checkActionFormat(a);
       if (!options.skipActionCatalogue) {
         const warning = unknownActionWarning(a);
-        if (warning) warnings.push(warning);
+        if (warning) own.push(warning);
       }
     }
     checkPrincipalPresence(s, options.kind);
@@ -179,8 +209,12 @@ export function compilePolicy(document: string | object, options: CompileOptions
       if (!resources || resources.length === 0) fail(PolicyMessages.missingResources);
       for (const r of resources!) checkResourceFormat(r);
     }
-    actionLists.push({ actions: actions.map((a) => a.toLowerCase()), negated: s.NotAction !== undefined });
-    return compileStatement(s, index, resources, conditions[index]!, variables);
+    const actionList = { actions: actions.map((a) => a.toLowerCase()), negated: s.NotAction !== undefined };
+    const statement = compileStatement(s, index, resources, conditions[index]!, variables);
+    remember(keys[index]!, { statement, actions: actionList, warnings: own });
+    warnings.push(...own);
+    actionLists.push(actionList);
+    return statement;
   });
 
   return buildPolicy(options, variables ? '2012-10-17' : '2008-10-17', compiled, actionLists, warnings);

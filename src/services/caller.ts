@@ -19,6 +19,24 @@ export interface Caller {
   account: AccountRecord | null;
 }
 
+const callers = new WeakMap<object, Map<string, { revision: number; caller: Caller }>>();
+
+/**
+ * resolveCaller, kept per access key until the world changes (`revision`): the identity
+ * behind a key changes only through IAM and Organizations writes.
+ */
+export async function cachedCaller(deps: { store: Store; revision: { value: number } }, accessKeyId: string): Promise<Caller> {
+  let perDeps = callers.get(deps);
+  if (!perDeps) callers.set(deps, (perDeps = new Map()));
+  const hit = perDeps.get(accessKeyId);
+  if (hit && hit.revision === deps.revision.value) return hit.caller;
+  const revision = deps.revision.value;
+  const caller = await resolveCaller(deps.store, accessKeyId);
+  if (perDeps.size > 10_000) perDeps.clear();
+  perDeps.set(accessKeyId, { revision, caller });
+  return caller;
+}
+
 export async function resolveCaller(store: Store, accessKeyId: string): Promise<Caller> {
   const found = await store.getCredentials(accessKeyId);
   if (!found) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);

@@ -26,16 +26,28 @@ export interface DecisionRecord {
   explanation: Decision;
 }
 
-/** The most recent decisions, for explanations; the Lambda issues extend this into a log. */
+/** The most recent decisions (a ring buffer), for explanations; a later issue persists them. */
 export class DecisionLog {
-  private readonly entries: DecisionRecord[] = [];
-  constructor(private readonly limit = 10_000) {}
-  record(entry: DecisionRecord): void {
-    if (this.entries.length >= this.limit) this.entries.shift();
-    this.entries.push(entry);
+  private readonly entries: (DecisionRecord | undefined)[];
+  private next = 0;
+  private count = 0;
+
+  constructor(private readonly limit = 10_000) {
+    this.entries = new Array<DecisionRecord | undefined>(limit);
   }
+
+  record(entry: DecisionRecord): void {
+    this.entries[this.next] = entry;
+    this.next = (this.next + 1) % this.limit;
+    this.count = Math.min(this.count + 1, this.limit);
+  }
+
+  /** The last `n` decisions, oldest first. */
   recent(n = 100): DecisionRecord[] {
-    return this.entries.slice(-n);
+    const take = Math.min(n, this.count);
+    const out: DecisionRecord[] = [];
+    for (let i = take; i > 0; i--) out.push(this.entries[(this.next - i + this.limit) % this.limit]!);
+    return out;
   }
 }
 
@@ -43,6 +55,11 @@ export interface ServiceDefinition {
   operations: ServiceOperations;
   /** The code of AccessDenied in this service's protocol (`AccessDenied`, `AccessDeniedException`). */
   accessDeniedCode: string;
+  /**
+   * Whether its writes can change who a caller is or which policies apply to it (IAM,
+   * Organizations). Only those invalidate the per-caller caches; Lambda's and STS's do not.
+   */
+  changesIdentities: boolean;
 }
 
 export async function execute(
@@ -59,7 +76,7 @@ export async function execute(
   const checks = await op.authorize(ctx);
   if (checks.length > 0) await authorizeChecks(deps, service, caller, checks, meta);
   const output = await op.handle(ctx);
-  if (!isReadOnly(operation)) deps.revision.value++;
+  if (service.changesIdentities && !isReadOnly(operation)) deps.revision.value++;
   return output;
 }
 

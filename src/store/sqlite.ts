@@ -32,6 +32,7 @@ import {
   type Credentials,
   type LambdaKind,
   type LambdaTransaction,
+  type LambdaReader,
   type RootAccessKeyRecord,
   type Store,
   type StoreErrorCode,
@@ -927,6 +928,10 @@ class SqliteStore implements Store {
 
   async lambdaTransact<T>(change: (tx: LambdaTransaction) => T): Promise<T> {
     return this.write(() => change(this.lambdaTx()));
+  }
+
+  async lambdaView<T>(read: (tx: LambdaReader) => T): Promise<T> {
+    return this.read(() => read(this.lambdaTx()));
   }
 
   async putCode(sha256: string, content: Buffer): Promise<void> {

@@ -197,12 +197,17 @@ export interface LambdaTransaction {
   list<T>(kind: LambdaKind, prefix: string): T[];
 }
 
+/** The reading half of a transaction. */
+export type LambdaReader = Pick<LambdaTransaction, 'get' | 'list'>;
+
 export interface LambdaStore {
   lambdaGet<T>(kind: LambdaKind, key: string): Promise<T | null>;
   /** Key-ordered page of the documents whose key starts with `prefix`; `marker` is the last key seen. */
   lambdaList<T>(kind: LambdaKind, prefix: string, page: { marker?: string; maxItems?: number }): Promise<{ items: T[]; nextMarker: string | null }>;
   /** Runs `change` in one transaction; what it throws rolls everything back and is rethrown. */
   lambdaTransact<T>(change: (tx: LambdaTransaction) => T): Promise<T>;
+  /** Several reads that see one consistent state, without taking the write lock. */
+  lambdaView<T>(read: (tx: LambdaReader) => T): Promise<T>;
   /** Stores a deployment package (idempotent per SHA-256). */
   putCode(sha256: string, content: Buffer): Promise<void>;
   getCode(sha256: string): Promise<Buffer | null>;

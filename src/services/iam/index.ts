@@ -20,4 +20,5 @@ export const iamService: ServiceDefinition = {
     ...simulateOperations,
   },
   accessDeniedCode: 'AccessDenied',
+  changesIdentities: true,
 };

@@ -6,7 +6,7 @@
 
 import type { CompiledPolicy, ContextInput } from '../../iam/index.js';
 import type { AuthorizationCheck, OperationContext } from '../operation.js';
-import { policyDocument, type PolicyDocumentState } from './permissions.js';
+import { POLICY_ID, POLICY_VERSION, type PolicyDocumentState } from './permissions.js';
 import { LambdaErrors, type FunctionDoc, type FunctionRef } from './resources.js';
 
 /** Operations a resource-based policy can open to other accounts (lambda-authz.md §4). */
@@ -36,8 +36,9 @@ const CROSS_ACCOUNT = new Set([
 export async function resourcePolicy(ctx: OperationContext<unknown>, arn: string): Promise<CompiledPolicy | undefined> {
   const doc = await ctx.deps.store.lambdaGet<PolicyDocumentState>('policy', arn);
   if (!doc || doc.statements.length === 0) return undefined;
-  const text = policyDocument(doc);
-  return ctx.deps.policies.get(`lambda-policy/${arn}`, doc.revisionId, text, { kind: 'resource' });
+  // Compiled from the stored object (not its JSON text), so the document is parsed once.
+  const document = { Version: POLICY_VERSION, Id: POLICY_ID, Statement: doc.statements };
+  return ctx.deps.policies.get(`lambda-policy/${arn}`, doc.revisionId, document, { kind: 'resource' });
 }
 
 function tagContext(fn: FunctionDoc | null): ContextInput {

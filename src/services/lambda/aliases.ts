@@ -146,7 +146,7 @@ export const aliasOperations: ServiceOperations = {
     authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'ListAliases', resolveFunction(ctx, ctx.input.FunctionName)),
     async handle(ctx: OperationContext<{ FunctionName: string; FunctionVersion?: string; Marker?: string; MaxItems?: number }>) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
-      const aliases = await ctx.deps.store.lambdaTransact((tx) => {
+      const aliases = await ctx.deps.store.lambdaView((tx) => {
         if (!tx.get('function', ref.key)) throw LambdaErrors.functionNotFound(ref.arn);
         return tx.list<AliasDoc>('alias', `${ref.key}:`);
       });

@@ -4,7 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../aws/errors.js';
-import type { LambdaTransaction } from '../../store/store.js';
+import type { LambdaReader, LambdaTransaction } from '../../store/store.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { anyResource, functionCheck, layerVersionCheck } from './access.js';
 import {
@@ -134,7 +134,7 @@ function checkRevision(expected: string | undefined, actual: string): void {
   if (expected !== undefined && expected !== actual) throw LambdaErrors.revisionMismatch();
 }
 
-function requireFunction(tx: LambdaTransaction, key: string, arn: string): FunctionDoc {
+function requireFunction(tx: LambdaReader, key: string, arn: string): FunctionDoc {
   const fn = tx.get<FunctionDoc>('function', key);
   if (!fn) throw LambdaErrors.functionNotFound(arn);
   return fn;
@@ -227,7 +227,7 @@ export const functionOperations: ServiceOperations = {
       functionCheck(ctx, 'GetFunction', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
-      const { fn, configuration } = await ctx.deps.store.lambdaTransact((tx) => configurationFor(tx, ref));
+      const { fn, configuration } = await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref));
       return {
         Configuration: configuration,
         Code: { RepositoryType: 'S3', Location: codeLocation(ctx, configuration.CodeSha256) },
@@ -241,7 +241,7 @@ export const functionOperations: ServiceOperations = {
       functionCheck(ctx, 'GetFunctionConfiguration', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
-      return (await ctx.deps.store.lambdaTransact((tx) => configurationFor(tx, ref))).configuration;
+      return (await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref))).configuration;
     },
   },
 
@@ -362,7 +362,7 @@ export const functionOperations: ServiceOperations = {
     authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'ListVersionsByFunction', resolveFunction(ctx, ctx.input.FunctionName)),
     async handle(ctx: OperationContext<{ FunctionName: string; Marker?: string; MaxItems?: number }>) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
-      const all = await ctx.deps.store.lambdaTransact((tx) => {
+      const all = await ctx.deps.store.lambdaView((tx) => {
         const fn = requireFunction(tx, ref.key, ref.arn);
         return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...tx.list<VersionDoc>('version', `${ref.key}#`).map((v) => v.configuration)];
       });

@@ -11,4 +11,5 @@ import { tagOperations } from './tags.js';
 export const lambdaService: ServiceDefinition = {
   operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations },
   accessDeniedCode: 'AccessDeniedException',
+  changesIdentities: false,
 };

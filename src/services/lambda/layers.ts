@@ -150,7 +150,7 @@ export const layerOperations: ServiceOperations = {
     authorize: anyResource('ListLayers'),
     async handle(ctx: OperationContext<{ CompatibleRuntime?: string; CompatibleArchitecture?: string }>) {
       const prefix = `${ctx.caller.accountId}:${ctx.region}:`;
-      const docs = await ctx.deps.store.lambdaTransact((tx) => tx.list<LayerVersionDoc | LayerHeadDoc>('layerVersion', prefix));
+      const docs = await ctx.deps.store.lambdaView((tx) => tx.list<LayerVersionDoc | LayerHeadDoc>('layerVersion', prefix));
       const latest = new Map<string, LayerVersionDoc>();
       for (const d of docs) {
         if ('kind' in d) continue;
@@ -176,7 +176,7 @@ export const layerOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const layer = resolveLayer(ctx, ctx.input.LayerName);
-      const docs = await ctx.deps.store.lambdaTransact((tx) => tx.list<LayerVersionDoc>('layerVersion', `${layer.key}#`));
+      const docs = await ctx.deps.store.lambdaView((tx) => tx.list<LayerVersionDoc>('layerVersion', `${layer.key}#`));
       return {
         LayerVersions: docs
           .sort((a, b) => b.Version - a.Version)

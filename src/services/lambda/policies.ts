@@ -3,7 +3,7 @@
 // GetLayerVersionPolicy, RemoveLayerVersionPermission on layer versions. Statements, texts
 // and RevisionId rules come from permissions.ts; each change is one store transaction.
 
-import type { LambdaTransaction } from '../../store/store.js';
+import type { LambdaReader } from '../../store/store.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck, layerVersionCheck } from './access.js';
 import { resolveLayer } from './layers.js';
@@ -30,7 +30,7 @@ type FunctionPolicyInput = { FunctionName: string; Qualifier?: string; RevisionI
  * The function and qualifier must exist (with each operation's own not-found text); returns
  * the alias when the qualifier names one.
  */
-function requireTarget(tx: LambdaTransaction, ref: FunctionRef, operation: FunctionPolicyOperation): AliasDoc | undefined {
+function requireTarget(tx: LambdaReader, ref: FunctionRef, operation: FunctionPolicyOperation): AliasDoc | undefined {
   const target = { region: ref.region, accountId: ref.accountId, functionName: ref.name };
   if (!tx.get('function', ref.key)) throw functionNotFoundError(operation, target);
   const q = ref.qualifier;
@@ -84,7 +84,7 @@ export const policyOperations: ServiceOperations = {
       functionCheck(ctx, 'GetPolicy', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
-      const state = await ctx.deps.store.lambdaTransact((tx) => {
+      const state = await ctx.deps.store.lambdaView((tx) => {
         requireTarget(tx, ref, 'GetPolicy');
         return tx.get<PolicyDocumentState>('policy', ref.resourceArn);
       });
@@ -138,7 +138,7 @@ export const policyOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const { arn, key } = layerVersionArnOf(ctx);
-      const state = await ctx.deps.store.lambdaTransact((tx) => {
+      const state = await ctx.deps.store.lambdaView((tx) => {
         if (!tx.get('layerVersion', key)) throw layerVersionNotFoundError(arn);
         return tx.get<PolicyDocumentState>('policy', arn);
       });

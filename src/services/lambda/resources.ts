@@ -4,7 +4,7 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { AwsError } from '../../aws/errors.js';
-import type { LambdaTransaction } from '../../store/store.js';
+import type { LambdaReader } from '../../store/store.js';
 import type { OperationContext } from '../operation.js';
 
 /** The configuration AWS returns for a function or version (GetFunctionConfiguration's shape). */
@@ -177,7 +177,7 @@ export function isVersionQualifier(q: string): boolean {
 }
 
 /** The configuration a qualifier stands for inside a transaction, or the AWS not-found error. */
-export function configurationFor(tx: LambdaTransaction, ref: FunctionRef): { fn: FunctionDoc; configuration: FunctionConfiguration; alias?: AliasDoc } {
+export function configurationFor(tx: LambdaReader, ref: FunctionRef): { fn: FunctionDoc; configuration: FunctionConfiguration; alias?: AliasDoc } {
   const fn = tx.get<FunctionDoc>('function', ref.key);
   if (!fn) throw LambdaErrors.functionNotFound(ref.resourceArn);
   const q = ref.qualifier;

@@ -255,4 +255,4 @@ const operations: ServiceOperations = {
   },
 };
 
-export const organizationsService: ServiceDefinition = { operations, accessDeniedCode: 'AccessDeniedException' };
+export const organizationsService: ServiceDefinition = { operations, accessDeniedCode: 'AccessDeniedException', changesIdentities: true };

@@ -173,4 +173,4 @@ const operations: ServiceOperations = {
   },
 };
 
-export const stsService: ServiceDefinition = { operations, accessDeniedCode: 'AccessDenied' };
+export const stsService: ServiceDefinition = { operations, accessDeniedCode: 'AccessDenied', changesIdentities: false };
