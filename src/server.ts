@@ -20,6 +20,7 @@ import { iamService } from './services/iam/index.js';
 import { stsService } from './services/sts/index.js';
 import { organizationsService } from './services/organizations/index.js';
 import { lambdaService } from './services/lambda/index.js';
+import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
 
 /** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
 const BODY_LIMIT = 7 * 1024 * 1024;
@@ -104,12 +105,14 @@ export interface LatchkeyServer {
 }
 
 export function createServer(options: ServerOptions): LatchkeyServer {
+  const now = options.now ?? (() => new Date());
   const deps = {
     store: options.store,
     policies: new PolicyCache(),
     revision: { value: 0 },
-    now: options.now ?? (() => new Date()),
+    now,
     decisions: new DecisionLog(),
+    codeLinks: new CodeLinks(now),
     ...(options.sessionTimeScale ? { sessionTimeScale: options.sessionTimeScale } : {}),
   };
   const endpoints: Record<string, Endpoint> = {
@@ -164,6 +167,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
         requestId,
         sourceIp: request.ip,
         secureTransport: request.protocol === 'https',
+        baseUrl: `${request.protocol}://${request.headers.host ?? request.hostname}`,
       });
       return send(endpoint.encode(operation, output, requestId));
     } catch (e) {
@@ -174,6 +178,16 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     }
   };
 
+  // Download links handed out by GetFunction / GetLayerVersion (the link's signature is the
+  // authorization, as with the presigned S3 URLs AWS returns).
+  app.get(`${CODE_PATH}*`, async (request, reply) => {
+    const rawUrl = request.raw.url ?? '';
+    const q = rawUrl.indexOf('?');
+    const sha = deps.codeLinks.verify(q < 0 ? rawUrl : rawUrl.slice(0, q), new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
+    const code = sha ? await deps.store.getCode(sha) : null;
+    if (!code) return reply.status(403).header('content-type', 'application/xml').send('<Error><Code>AccessDenied</Code><Message>Request has expired or is not valid</Message></Error>');
+    return reply.header('content-type', 'application/zip').send(code);
+  });
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
   // What fails before the handler (a body over the limit, a broken request) still gets an

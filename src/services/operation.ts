@@ -12,6 +12,8 @@ export interface Deps {
   /** Bumped after every mutation, so caches of derived views know when to refresh. */
   revision: { value: number };
   now(): Date;
+  /** Signs and checks the short-lived download links GetFunction hands out for code. */
+  codeLinks?: { sign(sha256: string): string };
   /**
    * Multiplies the lifetime of STS sessions (1 on AWS). Tests set it low to watch
    * credentials expire without waiting the 15-minute minimum.
@@ -25,6 +27,8 @@ export interface OperationContext<I = Record<string, unknown>> {
   /** The region from the request's credential scope. */
   region: string;
   requestId: string;
+  /** Where the request came in (`http://127.0.0.1:4570`), for URLs pointing back at Latchkey. */
+  baseUrl: string;
   deps: Deps;
 }
 

@@ -14,6 +14,7 @@ export interface RequestMeta {
   requestId: string;
   sourceIp: string;
   secureTransport: boolean;
+  baseUrl: string;
 }
 
 export interface DecisionRecord {
@@ -72,7 +73,7 @@ export async function execute(
 ): Promise<Output> {
   const op = service.operations[operation];
   if (!op) throw new AwsError('NotImplemented', `Latchkey does not implement ${operation} yet.`, 501, 'Receiver');
-  const ctx = { input, caller, region: meta.region, requestId: meta.requestId, deps };
+  const ctx = { input, caller, region: meta.region, requestId: meta.requestId, baseUrl: meta.baseUrl, deps };
   const checks = await op.authorize(ctx);
   if (checks.length > 0) await authorizeChecks(deps, service, caller, checks, meta);
   const output = await op.handle(ctx);

@@ -22,11 +22,27 @@ export interface Observed {
   output?: Record<string, unknown>;
   /** Errors: code from x-amzn-errortype (or the body), message and the raw JSON body. */
   error?: { code: string; message: string | null; body: Record<string, unknown> | null };
+  /** The raw HTTP response: headers (lower-case names) and body text. */
+  headers?: Record<string, string>;
+  rawBody?: string;
+}
+
+/** Headers that differ on every call; the rest of a recorded header set is compared. */
+const PER_CALL_HEADERS = new Set(['date', 'x-amzn-requestid', 'connection', 'x-amz-apigw-id', 'x-amzn-trace-id']);
+
+function compareHeaders(recorded: Record<string, string>, observed: Observed, diffs: string[]) {
+  for (const [name, value] of Object.entries(recorded)) {
+    if (PER_CALL_HEADERS.has(name)) continue;
+    const actual = name === 'content-length' ? String(Buffer.byteLength(observed.rawBody ?? '')) : observed.headers?.[name];
+    if (actual !== value) diffs.push(`header ${name}: expected ${JSON.stringify(value)}, got ${show(actual)}${name === 'content-length' ? ` (body ${observed.rawBody})` : ''}`);
+  }
 }
 
 const PLACEHOLDER = /<[^<>\s]+>/g;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)$/;
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** `<uuid:3>` → `uuid`; unindexed placeholders have no kind (they never bind). */
@@ -85,8 +101,6 @@ export class Bindings {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
 
 /**
  * Collects every difference between a recorded value and an actual one. A recorded object
@@ -155,10 +169,11 @@ const ENVELOPE = new Set(['Error', 'ResponseMetadata']);
 /** A recorded response (success or error envelope) against an observed one. */
 export function compareResponse(recorded: Record<string, unknown>, observed: Observed, b: Bindings): string[] {
   const diffs: string[] = [];
-  const meta = recorded.ResponseMetadata as { HTTPStatusCode?: number } | undefined;
+  const meta = recorded.ResponseMetadata as { HTTPStatusCode?: number; HTTPHeaders?: Record<string, string> } | undefined;
   if (meta?.HTTPStatusCode !== undefined && meta.HTTPStatusCode !== observed.status) {
     diffs.push(`HTTP status: expected ${meta.HTTPStatusCode}, got ${observed.status}`);
   }
+  compareHeaders(meta?.HTTPHeaders ?? {}, observed, diffs);
   const recordedError = recorded.Error as { Code: string; Message: string | null } | undefined;
   if (!recordedError) {
     if (observed.error) return [...diffs, `expected success, got ${observed.error.code}: ${observed.error.message}`];

@@ -169,3 +169,16 @@ describe('concurrency', () => {
     assert.equal(removed.filter((r) => r.status === 'fulfilled').length, 1);
   });
 });
+
+describe('code download links', () => {
+  test('GetFunction\'s Code.Location downloads the deployment package; a tampered link does not', async () => {
+    const { Code, Configuration } = await lambda('owner').send(new GetFunctionCommand({ FunctionName: 'shared' }));
+    const res = await fetch(Code!.Location!);
+    assert.equal(res.status, 200);
+    const body = Buffer.from(await res.arrayBuffer());
+    assert.deepEqual(body, ZIP);
+    assert.equal(Configuration?.CodeSize, ZIP.length);
+    const tampered = await fetch(Code!.Location!.replace(/Signature=(.)/, (_m, c: string) => `Signature=${c === '0' ? '1' : '0'}`));
+    assert.equal(tampered.status, 403);
+  });
+});

@@ -20,7 +20,7 @@ import { statementOffsets } from '../../src/services/iam/simulate.js';
 const ACCOUNT = '123456789012';
 const MEMBER = '111122223333';
 const ADMIN_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
-const META: RequestMeta = { region: 'us-east-1', requestId: 'req-1', sourceIp: '127.0.0.1', secureTransport: true };
+const META: RequestMeta = { region: 'us-east-1', requestId: 'req-1', sourceIp: '127.0.0.1', secureTransport: true, baseUrl: 'http://127.0.0.1:4570' };
 
 const TRUST = JSON.stringify({
   Version: '2012-10-17',

@@ -408,8 +408,7 @@ function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: strin
   return doc;
 }
 
-/** Where GetFunction says the code can be downloaded from. */
+/** Where GetFunction says the code can be downloaded from: a signed link back to Latchkey. */
 function codeLocation(ctx: OperationContext<unknown>, sha: string): string {
-  const hex = Buffer.from(sha, 'base64').toString('hex');
-  return `https://awslambda-${ctx.region}-tasks.s3.${ctx.region}.amazonaws.com/snapshots/${ctx.caller.accountId}/${hex}`;
+  return `${ctx.baseUrl}${ctx.deps.codeLinks?.sign(sha) ?? ''}`;
 }

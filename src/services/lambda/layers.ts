@@ -48,7 +48,7 @@ export const layerVersionNotFound = (arn: string) => new AwsError('ResourceNotFo
 function layerVersionShape(ctx: OperationContext<unknown>, d: LayerVersionDoc) {
   return {
     Content: {
-      Location: `https://awslambda-${d.region}-layers.s3.${d.region}.amazonaws.com/snapshots/${d.accountId}/${d.layerName}-${d.Version}`,
+      Location: `${ctx.baseUrl}${ctx.deps.codeLinks?.sign(d.CodeSha256) ?? ''}`,
       CodeSha256: d.CodeSha256,
       CodeSize: d.CodeSize,
     },
