@@ -143,7 +143,7 @@ function sortLists(output: Record<string, unknown> | undefined, sorted: Record<s
   }
 }
 
-async function runStep(c: Case, s: Step, scope: Record<string, unknown>, bindings: Bindings, clients: Map<string, ReturnType<typeof clientFor>>): Promise<StepResult> {
+async function runStep(c: Case, s: Step, scope: Record<string, unknown>, saved: Record<string, unknown>, bindings: Bindings, clients: Map<string, ReturnType<typeof clientFor>>): Promise<StepResult> {
   const region = s.region ?? REGION;
   if (!clients.has(region)) clients.set(region, clientFor(region));
   const lambda = clients.get(region)!;
@@ -159,7 +159,10 @@ async function runStep(c: Case, s: Step, scope: Record<string, unknown>, binding
     } while (marker && !observed.error);
     if (!observed.error) observed = { ...observed, output: { [s.paginate.list]: items } };
   } else observed = await call(lambda, s.op, input);
-  if (s.save && observed.output) scope[s.save] = observed.output;
+  if (s.save && observed.output) {
+    if (s.save in scope && !(s.save in saved)) throw new Error(`save name ${s.save} would hide the variable {{${s.save}}}`);
+    scope[s.save] = saved[s.save] = observed.output;
+  }
   sortLists(observed.output, c.sorted);
 
   if (!s.match) {
@@ -181,9 +184,10 @@ async function replay(c: Case, index: number): Promise<CaseResult> {
   const bindings = new Bindings(ACCOUNT, names);
   const clients = new Map<string, ReturnType<typeof clientFor>>();
   const steps: StepResult[] = [];
+  const saved: Record<string, unknown> = {};
   for (const s of c.steps) {
     try {
-      steps.push(await runStep(c, s, scope, bindings, clients));
+      steps.push(await runStep(c, s, scope, saved, bindings, clients));
     } catch (e) {
       steps.push({ ...(s.match ? { match: s.match } : {}), diffs: [`${s.op}: ${(e as Error).message}`] });
     }

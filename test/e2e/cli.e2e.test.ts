@@ -6,6 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { zipSync, strToU8 } from 'fflate';
 import path from 'node:path';
 import { startServer, type RunningServer } from './support.js';
 
@@ -102,6 +105,33 @@ for (const cli of clis) {
       const outsider = run(aws, ['--profile', 'outsider', 'sts', 'assume-role', '--role-arn', `arn:aws:iam::111122223333:role/${role}`, '--role-session-name', 'xx'], as('outsider'));
       assert.notEqual(outsider.status, 0);
       assert.match(outsider.stderr, /An error occurred \(AccessDenied\) when calling the AssumeRole operation/);
+    });
+
+    test('lambda: create a function, add a permission, read the policy', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-cli-'));
+      const zip = path.join(dir, 'fn.zip');
+      fs.writeFileSync(zip, zipSync({ 'index.js': strToU8('exports.handler = async () => 1;\n') }));
+      const role = `cli-${tag}-exec`;
+      const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+      assert.equal(run(aws, ['--profile', 'owner', 'iam', 'create-role', '--role-name', role, '--assume-role-policy-document', trust], as('owner')).status, 0);
+      const fn = `cli-${tag}-fn`;
+      const created = run(
+        aws,
+        ['--profile', 'owner', 'lambda', 'create-function', '--function-name', fn, '--runtime', 'nodejs20.x', '--handler', 'index.handler', '--role', `arn:aws:iam::123456789012:role/${role}`, '--zip-file', `fileb://${zip}`],
+        as('owner'),
+      );
+      assert.equal(created.status, 0, created.stderr);
+      assert.equal(created.json().FunctionArn, `arn:aws:lambda:us-east-1:123456789012:function:${fn}`);
+      const added = spawnSync(aws, ['--endpoint-url', server.endpoint, '--profile', 'owner', 'lambda', 'add-permission', '--function-name', fn, '--statement-id', 'sns', '--action', 'lambda:InvokeFunction', '--principal', 'sns.amazonaws.com', '--output', 'text'], { env: as('owner'), encoding: 'utf8' });
+      assert.equal(added.status, 0, added.stderr);
+      assert.equal(added.stdout.trim(), `{"Sid":"sns","Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:${fn}"}`);
+      const policy = run(aws, ['--profile', 'owner', 'lambda', 'get-policy', '--function-name', fn], as('owner'));
+      assert.equal(policy.status, 0, policy.stderr);
+      assert.equal(JSON.parse(policy.json().Policy).Statement[0].Sid, 'sns');
+      const denied = run(aws, ['--profile', 'outsider', 'lambda', 'get-policy', '--function-name', `arn:aws:lambda:us-east-1:123456789012:function:${fn}`], as('outsider'));
+      assert.notEqual(denied.status, 0);
+      assert.match(denied.stderr, /An error occurred \(AccessDeniedException\) when calling the GetPolicy operation/);
+      fs.rmSync(dir, { recursive: true, force: true });
     });
 
     test('organizations describe-organization', () => {
