@@ -108,6 +108,30 @@ const publishLayer = (match: string | undefined, extra: Input = {}, more: Partia
 const LAYER_GRANT = { Action: 'lambda:GetLayerVersion', Principal: '*' };
 
 // ---------------------------------------------------------------------------------------
+// Known differences of Latchkey (each found by this suite; a todo names the ones a case hits)
+
+const differs = (...why: string[]) => `Latchkey differs: ${why.join('; ')}`;
+const KNOWN = {
+  runtimeVersion: 'function configurations lack RuntimeVersionConfig {RuntimeVersionArn: arn:aws:lambda:<region>::runtime:…}',
+  inProgress:
+    'UpdateFunctionCode/UpdateFunctionConfiguration complete at once: the response says LastUpdateStatus Successful where AWS says InProgress (reason "The function is being created.", code Creating), and no new RevisionId appears when the update completes',
+  contentType: 'error responses are sent as Content-Type "application/json; charset=utf-8"; AWS sends "application/json"',
+  namePattern: 'ValidationExceptions quote the functionName pattern of the published model, without the `(eusc-)?` prefix AWS quotes now',
+  runtimeEnum:
+    'an unknown Runtime gives ValidationException "1 validation error detected: Value \'x\' at \'runtime\'… [model enum]"; AWS: InvalidParameterValueException (Type User) "Value x at \'runtime\' failed to satisfy constraint: Member must satisfy enum value set: [current runtimes] or be a valid ARN"',
+  listValidation:
+    "list members are validated one by one (\"Value 'X86_64' at 'architectures.1.member'…\"); AWS validates the whole list (\"Value '[X86_64]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]\"), also for layers and compatibleRuntimes",
+  publishOnCreate:
+    'CreateFunction with Publish=true answers with the published version (qualified FunctionArn, State Active, the version\'s RevisionId); AWS answers with the unqualified function, Version "1", State Pending and a RevisionId of its own',
+  latestArn: 'GetFunction with Qualifier $LATEST returns the unqualified FunctionArn; AWS returns …:$LATEST',
+  versionListStates: 'ListVersionsByFunction items carry State and LastUpdateStatus, which AWS omits there',
+  noUpdateWindow:
+    'no update-in-progress window: a second update right after the first succeeds; AWS answers 409 ResourceConflictException "The operation cannot be performed at this time. An update is in progress for resource: <function arn>"',
+  tagQualified: 'tagging a qualified ARN says "Tags are not supported on function versions or aliases."; AWS: "Tags on function aliases and versions are not supported. Please specify a function ARN."',
+  tagPattern: 'the Resource pattern quoted in ValidationExceptions is the published model\'s (no `(eusc-)?`, no `layer:` alternative)',
+} as const;
+
+// ---------------------------------------------------------------------------------------
 // Resource-based policies of functions (TestLambdaPermissions, TestLambdaRevisions)
 
 const permissionCases: Case[] = [
@@ -135,11 +159,13 @@ const permissionCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaPermissions::test_add_lambda_permission_aws`,
+    todo: differs(KNOWN.runtimeVersion),
     names: { '<resource:3>': 'test-bucket' },
     steps: [fixtureCreate('create_lambda'), step('AddPermission', { ...FN, ...S3_PERMISSION }, 'add_permission'), step('GetPolicy', FN, 'get_policy')],
   },
   {
     recording: `${API}::TestLambdaPermissions::test_lambda_permission_fn_versioning`,
+    todo: differs(KNOWN.runtimeVersion),
     names: { '<resource:1>': 'test-bucket' },
     steps: [
       fixtureCreate(),
@@ -209,6 +235,7 @@ const permissionCases: Case[] = [
     // AWS's run of this test stopped after its first match (the test is skipped since: "the API
     // on AWS has changed"); the recorded response kept its raw headers.
     recording: `${API}::TestLambdaRevisions::test_function_revisions_permissions`,
+    todo: differs(KNOWN.contentType),
     steps: [
       fixtureCreate(),
       step('GetFunction', FN),
@@ -292,8 +319,8 @@ const ARN_PREFIX = 'arn:aws:lambda:{{region}}:{{account}}:function:';
 const UFC = 'UpdateFunctionConfiguration';
 
 /** One single-call case per operation of a parametrized test. */
-const perOperation = (test: string, ops: [param: string, op: string][], build: (op: string) => Step[], names?: Record<string, string>): Case[] =>
-  ops.map(([param, op]) => ({ recording: `${API}::TestLambdaFunction::${test}[${param}]`, steps: build(op), ...(names ? { names } : {}) }));
+const perOperation = (test: string, ops: [param: string, op: string][], build: (op: string) => Step[], todo: Record<string, string> = {}): Case[] =>
+  ops.map(([param, op]) => ({ recording: `${API}::TestLambdaFunction::${test}[${param}]`, steps: build(op), ...(todo[param] ? { todo: todo[param] } : {}) }));
 
 const GET_DELETE = [
   ['get_function', 'GetFunction'],
@@ -323,15 +350,25 @@ const NAME_VALIDATION: Record<string, { FunctionName: string; Qualifier?: string
   misspelled_latest_in_arn: { FunctionName: `${ARN_PREFIX}my-function:$LATES` },
 };
 
+const INCOMPLETE_ARN_TODO = differs(
+  'GetFunction/DeleteFunction of "arn:aws:lambda:<region>:<account>:function" answer ValidationException "Invalid function name: …"; AWS reads it as the function named "function": 404 "Function not found: arn:aws:lambda:<region>:<account>:function:function"',
+);
+
 function nameValidationCases(): Case[] {
   const out: Case[] = [];
+  const make = (param: string, op: string, match: string, s: Step): Case => {
+    const recording = `${API}::TestLambdaFunction::test_function_name_and_qualifier_validation[${param}-${op}]`;
+    // Every recorded error quoting the current functionName pattern is one Latchkey words differently.
+    const todo = JSON.stringify(recorded(recording, match)).includes('(eusc-)?') ? differs(KNOWN.namePattern) : param === 'incomplete_arn' ? INCOMPLETE_ARN_TODO : undefined;
+    return { recording, steps: [{ ...s, match, summary: true }], ...(todo ? { todo } : {}) };
+  };
   for (const [param, input] of Object.entries(NAME_VALIDATION)) {
-    out.push({ recording: `${API}::TestLambdaFunction::test_function_name_and_qualifier_validation[${param}-get_function]`, steps: [step('GetFunction', input, 'get_function_exception', { summary: true })] });
-    out.push({ recording: `${API}::TestLambdaFunction::test_function_name_and_qualifier_validation[${param}-delete_function]`, steps: [step('DeleteFunction', input, 'delete_function_exception', { summary: true })] });
+    out.push(make(param, 'get_function', 'get_function_exception', step('GetFunction', input)));
+    out.push(make(param, 'delete_function', 'delete_function_exception', step('DeleteFunction', input)));
     // CreateFunction has no qualifier: the test appends it to the name. (AWS accepts the incomplete ARN: no recording.)
     if (param === 'incomplete_arn') continue;
     const name = input.Qualifier ? `${input.FunctionName}:${input.Qualifier}` : input.FunctionName;
-    out.push({ recording: `${API}::TestLambdaFunction::test_function_name_and_qualifier_validation[${param}-create_function]`, steps: [{ ...awsCreate('create_function_exception', { FunctionName: name }), summary: true }] });
+    out.push(make(param, 'create_function', 'create_function_exception', awsCreate(undefined, { FunctionName: name })));
   }
   return out;
 }
@@ -339,6 +376,7 @@ function nameValidationCases(): Case[] {
 const functionCases: Case[] = [
   {
     recording: `${API}::TestLambdaFunction::test_function_lifecycle`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.inProgress),
     steps: [
       fixtureCreate('create_response', { MemorySize: 256, Timeout: 5 }),
       step('GetFunction', FN, 'get_function_response'),
@@ -352,6 +390,7 @@ const functionCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaFunction::test_redundant_updates`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.inProgress),
     steps: [
       fixtureCreate('create_response', { Description: 'Initial description' }),
       step(UFC, { ...FN, Description: '1st update description' }, 'first_update_result'),
@@ -361,10 +400,19 @@ const functionCases: Case[] = [
       step('GetFunction', FN, 'get_fn_result_after_redundant_update'),
     ],
   },
-  ...perOperation('test_ops_with_arn_qualifier_mismatch', GET_DELETE, (op) => [
-    step(op, { FunctionName: `${ARN_PREFIX}some-function:1`, Qualifier: '$LATEST' }, 'not_match_exception'),
-    step(op, { FunctionName: `${ARN_PREFIX}some-function:$LATEST`, Qualifier: '$LATEST' }, 'match_exception'),
-  ]),
+  ...perOperation(
+    'test_ops_with_arn_qualifier_mismatch',
+    GET_DELETE,
+    (op) => [
+      step(op, { FunctionName: `${ARN_PREFIX}some-function:1`, Qualifier: '$LATEST' }, 'not_match_exception'),
+      step(op, { FunctionName: `${ARN_PREFIX}some-function:$LATEST`, Qualifier: '$LATEST' }, 'match_exception'),
+    ],
+    {
+      delete_function: differs(
+        'DeleteFunction of a missing function with Qualifier $LATEST answers 404 Function not found; AWS rejects the qualifier first: 400 InvalidParameterValueException "$LATEST version cannot be deleted without deleting the function."',
+      ),
+    },
+  ),
   ...perOperation('test_ops_on_nonexisting_version', GET_DELETE.slice(0, 2), (op) => [
     fixtureCreate(undefined, { Description: 'Initial description' }),
     step(op, { ...FN, Qualifier: '1221' }, 'version_not_found_exception'),
@@ -387,6 +435,7 @@ const functionCases: Case[] = [
   ]),
   {
     recording: `${API}::TestLambdaFunction::test_function_arns`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.namePattern),
     // The ARN one character over 140 (with this account and region): 94 letters after the prefix.
     names: { '<function-name>': 'a'.repeat(94) },
     steps: [
@@ -404,6 +453,7 @@ const functionCases: Case[] = [
   ...nameValidationCases(),
   {
     recording: `${API}::TestLambdaFunction::test_create_lambda_exceptions`,
+    todo: differs(KNOWN.runtimeEnum, KNOWN.listValidation),
     skip: { empty_architectures: 'botocore refused it client-side (parameter validation); it never reached AWS' },
     steps: [
       awsCreate('invalid_role_arn_exc', { Role: 'r1' }),
@@ -416,6 +466,7 @@ const functionCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaFunction::test_update_lambda_exceptions`,
+    todo: differs(KNOWN.runtimeEnum),
     steps: [
       awsCreate(),
       step(UFC, { ...FN, Role: 'r1' }, 'invalid_role_arn_exc'),
@@ -425,6 +476,7 @@ const functionCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaFunction::test_lambda_code_location_zipfile`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.inProgress),
     steps: [
       awsCreate('create-response-zip-file'),
       step('GetFunction', FN, 'get-function-response'),
@@ -434,6 +486,7 @@ const functionCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaFunction::test_lambda_concurrent_code_updates`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.noUpdateWindow),
     steps: [
       step('CreateFunction', { ...FN, Runtime: 'python3.12', Role: '{{role}}', Handler: 'handler.handler', Code: { ZipFile: '{{zip}}' } }, 'create-function-response'),
       step('UpdateFunctionCode', { ...FN, ZipFile: '{{zip2}}' }),
@@ -442,6 +495,7 @@ const functionCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaFunction::test_lambda_concurrent_config_updates`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.noUpdateWindow),
     steps: [
       fixtureCreate('create-function-response'),
       step(UFC, { ...FN, Environment: { Variables: { TEST: 'TEST1' } } }),
@@ -460,6 +514,7 @@ const alias = (Name: string, more: Input = {}) => ({ ...FN, Name, ...more });
 const versionAliasCases: Case[] = [
   {
     recording: `${API}::TestLambdaVersions::test_publish_version_on_create`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.publishOnCreate, KNOWN.latestArn, KNOWN.versionListStates),
     steps: [
       awsCreate('create_response', { Publish: true }),
       step('GetFunction', FN, 'get_function_result'),
@@ -472,6 +527,12 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaVersions::test_version_lifecycle`,
+    todo: differs(
+      KNOWN.runtimeVersion,
+      KNOWN.inProgress,
+      KNOWN.versionListStates,
+      'PublishVersion after a Description-only UpdateFunctionConfiguration returns the existing version 1; AWS publishes version 2 (a description change counts as a change)',
+    ),
     steps: [
       awsCreate('create_response', { Description: 'No version :(' }),
       step('GetFunction', FN, 'get_function_result'),
@@ -492,6 +553,7 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaVersions::test_publish_with_wrong_sha256`,
+    todo: differs(KNOWN.runtimeVersion),
     steps: [
       awsCreate('create_response'),
       step('GetFunction', FN, 'get_fn_response', { save: 'current' }),
@@ -501,6 +563,12 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaVersions::test_publish_with_update`,
+    todo: differs(
+      KNOWN.runtimeVersion,
+      KNOWN.inProgress,
+      KNOWN.latestArn,
+      'UpdateFunctionCode with Publish=true returns the new version Active; AWS returns it State Pending ("The function is being created.", Creating)',
+    ),
     steps: [
       awsCreate('create_response'),
       step('GetFunction', FN, 'get_function_result'),
@@ -511,6 +579,7 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaAlias::test_alias_lifecycle`,
+    todo: differs(KNOWN.runtimeVersion, 'GetFunction through an alias (Qualifier or alias ARN) returns Configuration.FunctionArn of the version (…:1); AWS returns the alias ARN (…:aliasname1_1)'),
     sorted: { Aliases: 'Name' },
     steps: [
       awsCreate('create_response', STAGING),
@@ -543,6 +612,14 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaAlias::test_notfound_and_invalid_routingconfigs`,
+    todo: differs(
+      KNOWN.runtimeVersion,
+      KNOWN.publishOnCreate,
+      'CreateAlias to $LATEST with a routing config: the error body has Type; AWS sends only message',
+      'the routing-config key validation message ends "…pattern: [0-9]+, Member must not be null]"; AWS: "…pattern: [0-9]+]"',
+      'CreateAlias on a missing function says "Function not found: <unqualified arn>"; AWS names the target version (…-unknown:1)',
+      'CreateAlias with AdditionalVersionWeights {} echoes RoutingConfig; AWS omits it',
+    ),
     steps: [
       awsCreate('create_response', { Publish: true, ...STAGING }),
       step('PublishVersion', FN, 'publish_v1'),
@@ -567,6 +644,7 @@ const versionAliasCases: Case[] = [
   {
     // The test also invokes the alias once (not recorded; Invoke is not served yet).
     recording: `${API}::TestLambdaAlias::test_alias_naming`,
+    todo: differs(KNOWN.runtimeVersion),
     steps: [
       awsCreate('create_response', STAGING),
       step('PublishVersion', FN, 'publish_v1'),
@@ -577,10 +655,12 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaAlias::test_non_existent_alias_deletion`,
+    todo: differs(KNOWN.runtimeVersion),
     steps: [awsCreate('create_response', STAGING), step('DeleteAlias', alias('non-existent'), 'delete_alias_response')],
   },
   {
     recording: `${API}::TestLambdaAlias::test_non_existent_alias_update`,
+    todo: differs(KNOWN.runtimeVersion),
     steps: [awsCreate('create_response', STAGING), step('UpdateAlias', alias('non-existent'), 'update_alias_response')],
   },
   {
@@ -595,6 +675,7 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaRevisions::test_function_revisions_basic`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.inProgress),
     steps: [
       fixtureCreate('create_function_response_rev1', { Handler: 'index.handler' }),
       step('GetFunction', FN, 'get_function_response_rev2', { save: 'rev2' }),
@@ -608,6 +689,7 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaRevisions::test_function_revisions_version_and_alias`,
+    todo: differs(KNOWN.runtimeVersion),
     steps: [
       fixtureCreate('create_function_response_rev1'),
       step('GetFunction', FN, 'get_function_active_rev2', { save: 'rev2' }),
@@ -634,6 +716,7 @@ const manyTags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_,
 const tagCases: Case[] = [
   {
     recording: `${API}::TestLambdaTag::test_create_tag_on_fn_create`,
+    todo: differs(KNOWN.runtimeVersion),
     steps: [fixtureCreate(undefined, { Tags: { testtag: '{{tag}}' } }), step('GetFunction', FN, 'get_function_result'), step('ListTags', RES, 'list_tags_result')],
   },
   {
@@ -658,6 +741,7 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTag::test_tag_exceptions[lambda_function]`,
+    todo: differs(KNOWN.tagQualified, KNOWN.tagPattern),
     steps: [
       step('TagResource', { ...RES, Tags: { A: 'B' } }, 'not_found_exception_tag'),
       step('UntagResource', { ...RES, TagKeys: ['A'] }, 'not_found_exception_untag'),
@@ -668,6 +752,7 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTag::test_tag_nonexisting_resource`,
+    todo: differs(KNOWN.runtimeVersion),
     steps: [
       fixtureCreate(),
       step('GetFunction', { FunctionName: '{{fnArn}}' }, 'pre_delete_get_function'),
@@ -679,6 +764,7 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTags::test_tag_exceptions`,
+    todo: differs(KNOWN.tagPattern, KNOWN.tagQualified, 'TagResource with no tags succeeds; AWS: 400 InvalidParameterValueException "An error occurred and the request cannot be processed."'),
     steps: [
       fixtureCreate(),
       step('TagResource', { Resource: 'arn:aws:something', Tags: { key_a: 'value_a' } }, 'tag_lambda_invalidarn'),
@@ -694,6 +780,7 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTags::test_tag_limits`,
+    todo: differs(KNOWN.runtimeVersion, 'the limit of 50 tags is not enforced (TagResource, CreateFunction); AWS: 400 InvalidParameterValueException "Number of tags exceeds resource tag limit."'),
     steps: [
       fixtureCreate(),
       step('TagResource', { ...RES, Tags: manyTags(51) }, 'tag_lambda_too_many_tags'),
@@ -706,6 +793,7 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTags::test_tag_versions`,
+    todo: differs(KNOWN.tagQualified),
     steps: [
       fixtureCreate(undefined, { Tags: { key_a: 'value_a' } }),
       step('PublishVersion', FN, undefined, { save: 'v1' }),
@@ -715,6 +803,7 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTags::test_tag_lifecycle`,
+    todo: differs(KNOWN.runtimeVersion, 'TagResource/UntagResource leave the function RevisionId unchanged; on AWS each tag change gives the function a new RevisionId'),
     steps: [
       fixtureCreate(undefined, { Tags: { key_a: 'value_a' } }),
       step('ListTags', RES, 'list_tags_response_postfncreate'),
@@ -755,6 +844,12 @@ const layerCases: Case[] = [
   ...['runtimes0', 'runtimes1', 'runtimes2'].map(compatibilityCase),
   {
     recording: `${API}::TestLambdaLayer::test_layer_exceptions`,
+    todo: differs(
+      'GetLayerVersion / GetLayerVersionByArn of a missing layer version say "Layer version <arn> does not exist."; AWS: "The resource you requested does not exist."',
+      'VersionNumber below 1: GetLayerVersion answers 404 and DeleteLayerVersion 204; AWS: 400 InvalidParameterValueException "Layer Version Cannot be less than 1"',
+      'the ListLayers CompatibleRuntime enum and the GetLayerVersionByArn Arn pattern are the published model\'s, not the ones AWS quotes',
+      KNOWN.listValidation,
+    ),
     names: { '<resource:1>': '{{layer}}', '<resource:2>': '{{layer2}}' },
     steps: [
       publishLayer('publish_result', {}, { save: 'p1' }),
@@ -783,6 +878,7 @@ const layerCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaLayer::test_layer_lifecycle`,
+    todo: differs(KNOWN.runtimeVersion, KNOWN.inProgress),
     names: { '<resource:3>': '{{layer}}' },
     steps: [
       fixtureCreate(),
@@ -804,6 +900,12 @@ const layerCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaLayer::test_layer_function_exceptions`,
+    todo: differs(
+      KNOWN.runtimeVersion,
+      'two versions of the same layer in one function are accepted; AWS: 400 "Two different versions of the same layer are not allowed to be referenced in the same function. <arn>:1 and <arn>:2 are versions of the same layer."',
+      KNOWN.listValidation,
+      'CreateFunction with a layer of another region, under an existing name, answers 409 "Function already exist"; AWS checks the layer first: 400 "Layers are not in the same region as the function. Layers are expected to be in region <region>."',
+    ),
     names: { '<resource:1>': '{{layer}}' },
     steps: [
       publishLayer('publish_result', NO_RUNTIMES, { save: 'p1' }),
@@ -823,6 +925,7 @@ const layerCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaLayer::test_layer_function_quota_exception`,
+    todo: differs('a function may reference more than 5 layers; AWS: 400 InvalidParameterValueException "Cannot reference more than 5 layers."'),
     steps: [
       ...[1, 2, 3, 4, 5, 6].map((n) => publishLayer(undefined, { LayerName: `{{layer}}-${n}`, ...NO_RUNTIMES }, { save: `l${n}` })),
       fixtureCreateFails('create_function_with_six_layers', { Layers: [1, 2, 3, 4, 5, 6].map((n) => `{{l${n}.LayerVersionArn}}`) }),
@@ -842,7 +945,6 @@ const NOT_REPLAYED: [test: (r: Recording) => boolean, reason: string][] = [
   [(r) => /test_lambda_permission_versioning$|test_lambda_permission_revisions$|test_add_lambda_permission_optional_fields$/.test(r.id), 'stale 2022 snapshot entry: no such test at HEAD; superseded by test_lambda_permission_fn_versioning / the 2025 revision recordings, which changed the texts and RevisionId semantics it shows'],
   [(r) => /test_publish_with_wrong_revisionid$/.test(r.id), 'stale 2022 snapshot entry: no such test at HEAD (its wrong-RevisionId case is replayed from TestLambdaRevisions)'],
   [(r) => /TestLambdaTag::test_tag_lifecycle$/.test(r.id), 'stale 2024 entry of the test before it was parametrized; replayed as test_tag_lifecycle[lambda_function]'],
-  [(r) => Object.keys(r.content).length === 0, 'nothing recorded (AWS accepted the call, or the run stopped before any match)'],
   [(r) => /\[(qualifier_too_long0|qualifier_too_long1|function_name_and_qualifier_too_long)-/.test(r.id), 'stale 2024 parametrization no longer in the test; its exact inputs are not recoverable'],
   [(r) => /-invoke\]$|\[invoke\]$|::test_invalid_invoke$/.test(r.id), 'needs Invoke (not implemented yet)'],
   [(r) => /test_lambda\.py::TestLambda(Features|Aliases)::/.test(r.id), 'needs Invoke (not implemented yet)'],
@@ -854,6 +956,7 @@ const NOT_REPLAYED: [test: (r: Recording) => boolean, reason: string][] = [
   [(r) => /cloudformation\//.test(r.id), 'needs CloudFormation'],
   [(r) => /s3\/test_s3_notifications_lambda/.test(r.id), 'needs S3 bucket notifications'],
   [(r) => /old-path:/.test(r.id), 'needs Invoke (not implemented yet)'],
+  [(r) => Object.keys(r.content).length === 0, 'nothing recorded: AWS accepted the call (incomplete_arn-create_function)'],
 ];
 
 /** null when the recording is replayed by a case; otherwise the reason it is not. */

@@ -16,8 +16,9 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { sdkConfig, startServer, type RunningServer } from '../e2e/support.js';
 import { Bindings, compareResponse, compareValue, validationSummary, type Observed } from './compare.js';
 import { CASES, DEFAULT_NAMES, notReplayedReason, resolve, type Case, type Step } from './cases.js';
-import { recorded, recording, universe } from './recordings.js';
+import { indexedErrors, recorded, recording, universe } from './recordings.js';
 
+const POLICY_OPERATIONS = new Set(['AddPermission', 'GetPolicy', 'RemovePermission', 'AddLayerVersionPermission', 'GetLayerVersionPolicy', 'RemoveLayerVersionPermission']);
 const ACCOUNT = '123456789012';
 const PARTNER = '111122223333';
 const REGION = 'us-east-1';
@@ -106,6 +107,7 @@ async function call(lambda: ReturnType<typeof clientFor>, op: string, input: unk
 // Replaying a case
 
 interface StepResult {
+  op: string;
   match?: string;
   diffs: string[];
 }
@@ -166,11 +168,11 @@ async function runStep(c: Case, s: Step, scope: Record<string, unknown>, saved: 
   sortLists(observed.output, c.sorted);
 
   if (!s.match) {
-    return { diffs: observed.error ? [`${s.op} (set-up, not recorded) failed: ${observed.error.code}: ${observed.error.message}`] : [] };
+    return { op: s.op, diffs: observed.error ? [`${s.op} (set-up, not recorded) failed: ${observed.error.code}: ${observed.error.message}`] : [] };
   }
   const expected = recorded(c.recording, s.match, s.at);
   const diffs = s.summary ? compareValue(expected, validationSummary(observed), 'summary', bindings) : compareResponse(expected as Record<string, unknown>, observed, bindings);
-  return { match: s.match, diffs };
+  return { op: s.op, match: s.match, diffs };
 }
 
 interface CaseResult {
@@ -189,7 +191,7 @@ async function replay(c: Case, index: number): Promise<CaseResult> {
     try {
       steps.push(await runStep(c, s, scope, saved, bindings, clients));
     } catch (e) {
-      steps.push({ ...(s.match ? { match: s.match } : {}), diffs: [`${s.op}: ${(e as Error).message}`] });
+      steps.push({ op: s.op, ...(s.match ? { match: s.match } : {}), diffs: [`${s.op}: ${(e as Error).message}`] });
     }
   }
   return { c, steps };
@@ -209,9 +211,7 @@ function report(r: CaseResult): string {
 const results: CaseResult[] = [];
 
 for (const [index, c] of CASES.entries()) {
-  const title = `${c.recording.replace(/^lambda_\/test_lambda_api\.py::/, '')}`;
-  test(title, c.todo ? { todo: c.todo } : {}, async () => {
-    recording(c.recording); // the recording exists
+  test(c.recording.replace(/^lambda_\/test_lambda_api\.py::/, ''), c.todo ? { todo: c.todo } : {}, async () => {
     const keys = Object.keys(recording(c.recording).content);
     const covered = new Set([...c.steps.map((s) => s.match).filter(Boolean), ...Object.keys(c.skip ?? {})]);
     assert.deepEqual(keys.filter((k) => !covered.has(k)), [], 'every recorded response of the test is replayed or skipped with a reason');
@@ -221,6 +221,20 @@ for (const [index, c] of CASES.entries()) {
     if (text) assert.fail(`Latchkey differs from the AWS recording:\n${text}`);
   });
 }
+
+test('the errors index agrees with the snapshots for every replayed error', () => {
+  for (const e of indexedErrors()) {
+    const c = CASES.find((k) => k.recording === e.id);
+    if (!c?.steps.some((s) => s.match === e.match)) continue;
+    const envelope = recorded(e.id, e.match) as Record<string, unknown> & { Error: { Code: string; Message: string }; ResponseMetadata: { HTTPStatusCode: number } };
+    const keys = Object.keys(envelope).filter((k) => k !== 'Error' && k !== 'ResponseMetadata');
+    assert.deepEqual(
+      { code: envelope.Error.Code, message: envelope.Error.Message, status: envelope.ResponseMetadata.HTTPStatusCode, keys: keys.sort() },
+      { code: e.code, message: e.message, status: e.status, keys: [...e.bodyKeys].sort() },
+      `${e.id} ${e.match}`,
+    );
+  }
+});
 
 test('summary: recorded, replayed, passing', (t) => {
   const all = universe();
@@ -233,22 +247,35 @@ test('summary: recorded, replayed, passing', (t) => {
   }
   const replayedResponses = results.flatMap((r) => r.steps.filter((s) => s.match));
   const passing = results.filter((r) => r.steps.every((s) => s.diffs.length === 0));
+  const policyResponses = replayedResponses.filter((s) => POLICY_OPERATIONS.has(s.op));
   const skipped = results.reduce((n, r) => n + Object.keys(r.c.skip ?? {}).length, 0);
   const lines = [
     `AWS recordings of the APIs under test: ${all.length} recorded tests, ${recordedResponses} recorded responses`,
     `replayed: ${results.length} tests (${replayedResponses.length} responses compared, ${skipped} responses of replayed tests skipped with a reason)`,
     `passing: ${passing.length} of ${results.length} tests; ${replayedResponses.filter((s) => s.diffs.length === 0).length} of ${replayedResponses.length} responses`,
+    `  of which resource-policy operations (${[...POLICY_OPERATIONS].join(', ')}): ${policyResponses.filter((s) => s.diffs.length === 0).length} of ${policyResponses.length} responses pass`,
     `not replayed: ${all.length - results.length} recorded tests`,
     ...[...notReplayed.entries()].map(([why, ids]) => `  ${ids.length} × ${why}`),
   ];
+  const short = (r: CaseResult) => r.c.recording.replace(/^lambda_\/test_lambda_api\.py::/, '');
   const differing = results.filter((r) => !passing.includes(r));
   if (differing.length) {
-    lines.push(`tests where Latchkey differs (${differing.length}):`);
+    lines.push(`tests where Latchkey differs (${differing.length}; responses that differ):`);
     for (const r of differing) {
       const bad = r.steps.filter((s) => s.diffs.length > 0).map((s) => s.match ?? 'set-up');
-      lines.push(`  ${r.c.recording.replace(/^lambda_\/test_lambda_api\.py::/, '')}: ${bad.join(', ')}${r.c.todo ? '' : ' (NOT marked todo)'}`);
+      lines.push(`  ${short(r)}: ${bad.join(', ')}${r.c.todo ? '' : ' (NOT marked todo)'}`);
     }
   }
+  const ids = new Set(all.filter((r) => r.era === 'HEAD').map((r) => r.id));
+  const errors = indexedErrors().filter((e) => ids.has(e.id));
+  const stepOf = (id: string, match: string) => results.find((r) => r.c.recording === id)?.steps.find((s) => s.match === match);
+  const replayedErrors = errors.filter((e) => stepOf(e.id, e.match));
+  lines.splice(
+    4,
+    0,
+    `recorded errors of these tests (errors_index_HEAD.tsv): ${errors.length}; replayed ${replayedErrors.length}; passing ${replayedErrors.filter((e) => stepOf(e.id, e.match)!.diffs.length === 0).length}`,
+  );
+  const stale = passing.filter((r) => r.c.todo);
+  if (stale.length) lines.push(`marked todo but passing now (drop the todo): ${stale.map(short).join(', ')}`);
   for (const line of lines) t.diagnostic(line);
-  console.log(['', 'Lambda conformance against AWS recordings', ...lines.map((l) => `  ${l}`)].join('\n'));
 });

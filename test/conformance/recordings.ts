@@ -117,3 +117,33 @@ export function recorded(id: string, match: string, at?: string): unknown {
   if (at) value = (value as Record<string, unknown>)[at];
   return value;
 }
+
+/** One row of errors_index_HEAD.tsv: an error AWS returned, as indexed from the current snapshots. */
+export interface IndexedError {
+  id: string;
+  match: string;
+  code: string;
+  /** null where the snapshot has null (the index writes Python's `None`). */
+  message: string | null;
+  status: number;
+  bodyKeys: string[];
+}
+
+const INDEXED_FILES: Record<string, string> = {
+  'test_lambda_api.snapshot.json': 'lambda_/test_lambda_api.py',
+  'test_lambda.snapshot.json': 'lambda_/test_lambda.py',
+};
+
+/** Every recorded error of the current snapshots (rows split over several lines are left out). */
+export function indexedErrors(): IndexedError[] {
+  const rows = fs.readFileSync(path.join(RECORDINGS_DIR, 'errors_index_HEAD.tsv'), 'utf8').split('\n').slice(1);
+  const out: IndexedError[] = [];
+  for (const row of rows) {
+    const cols = row.split('\t');
+    const file = INDEXED_FILES[cols[0] ?? ''];
+    if (cols.length !== 7 || !file) continue;
+    const [, test, match, code, message, status, keys] = cols as [string, string, string, string, string, string, string];
+    out.push({ id: `${file}::${test}`, match, code, message: message === 'None' ? null : message, status: Number(status), bodyKeys: keys ? keys.split(',') : [] });
+  }
+  return out;
+}
