@@ -40,6 +40,23 @@ function strip(value, parent = '') {
   return out;
 }
 
+/**
+ * Where AWS's answers show the service validating with a newer constraint than the published
+ * model, the recording wins (DESIGN.md). Lambda now accepts `eusc-` regions and quotes its
+ * region patterns as `(eusc-)?[a-z]{2}((-gov)|…` in ValidationException messages (every
+ * functionName, resource and layer ARN error in ../shared/reference/aws-recordings).
+ */
+const REGION = '[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}';
+const RECORDED_FIXES = {
+  lambda(model) {
+    for (const shape of Object.values(model.shapes)) {
+      if (typeof shape.pattern === 'string' && shape.pattern.includes(REGION) && !shape.pattern.includes('(eusc-)?')) {
+        shape.pattern = shape.pattern.split(REGION).join(`(eusc-)?${REGION}`);
+      }
+    }
+  },
+};
+
 function load(file) {
   const raw = readFileSync(file);
   return JSON.parse((file.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8'));
@@ -58,6 +75,7 @@ if (jobs.length === 0) {
 mkdirSync(outDir, { recursive: true });
 for (const [service, file] of jobs) {
   const model = strip(load(file));
+  RECORDED_FIXES[service]?.(model);
   if (!model.metadata || !model.operations || !model.shapes) {
     console.error(`${file}: not a service model`);
     process.exit(1);

@@ -156,7 +156,8 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       reply
         .status(e.status)
         .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
-        .send(e.body);
+        // As bytes: a string would make fastify append `; charset=utf-8` to the content type.
+        .send(typeof e.body === 'string' ? Buffer.from(e.body) : e.body);
     try {
       const auth = await verifySigV4(signed, lookup, deps.now());
       if (!auth.ok) throw authError(auth.failure, endpoint.protocol, auth.detail);

@@ -110,7 +110,11 @@ const LAYER_GRANT = { Action: 'lambda:GetLayerVersion', Principal: '*' };
 // ---------------------------------------------------------------------------------------
 // Known differences of Latchkey (each found by this suite; a todo names the ones a case hits)
 
-const differs = (...why: string[]) => `Latchkey differs: ${why.join('; ')}`;
+/** A todo note for the differences that remain; undefined once every one of them is fixed. */
+const differs = (...why: string[]): string | undefined => {
+  const open = why.filter((w) => !FIXED.has(w));
+  return open.length > 0 ? `Latchkey differs: ${open.join('; ')}` : undefined;
+};
 const KNOWN = {
   runtimeVersion: 'function configurations lack RuntimeVersionConfig {RuntimeVersionArn: arn:aws:lambda:<region>::runtime:…}',
   inProgress:
@@ -130,6 +134,16 @@ const KNOWN = {
   tagQualified: 'tagging a qualified ARN says "Tags are not supported on function versions or aliases."; AWS: "Tags on function aliases and versions are not supported. Please specify a function ARN."',
   tagPattern: 'the Resource pattern quoted in ValidationExceptions is the published model\'s (no `(eusc-)?`, no `layer:` alternative)',
 } as const;
+
+/** Differences Latchkey has since fixed: cases that only had these run as ordinary tests. */
+const FIXED = new Set<string>([
+  KNOWN.runtimeVersion,
+  KNOWN.contentType,
+  KNOWN.namePattern,
+  KNOWN.latestArn,
+  KNOWN.versionListStates,
+  KNOWN.tagQualified,
+]);
 
 // ---------------------------------------------------------------------------------------
 // Resource-based policies of functions (TestLambdaPermissions, TestLambdaRevisions)
@@ -407,11 +421,6 @@ const functionCases: Case[] = [
       step(op, { FunctionName: `${ARN_PREFIX}some-function:1`, Qualifier: '$LATEST' }, 'not_match_exception'),
       step(op, { FunctionName: `${ARN_PREFIX}some-function:$LATEST`, Qualifier: '$LATEST' }, 'match_exception'),
     ],
-    {
-      delete_function: differs(
-        'DeleteFunction of a missing function with Qualifier $LATEST answers 404 Function not found; AWS rejects the qualifier first: 400 InvalidParameterValueException "$LATEST version cannot be deleted without deleting the function."',
-      ),
-    },
   ),
   ...perOperation('test_ops_on_nonexisting_version', GET_DELETE.slice(0, 2), (op) => [
     fixtureCreate(undefined, { Description: 'Initial description' }),
@@ -579,7 +588,6 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaAlias::test_alias_lifecycle`,
-    todo: differs(KNOWN.runtimeVersion, 'GetFunction through an alias (Qualifier or alias ARN) returns Configuration.FunctionArn of the version (…:1); AWS returns the alias ARN (…:aliasname1_1)'),
     sorted: { Aliases: 'Name' },
     steps: [
       awsCreate('create_response', STAGING),
@@ -803,7 +811,6 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTags::test_tag_lifecycle`,
-    todo: differs(KNOWN.runtimeVersion, 'TagResource/UntagResource leave the function RevisionId unchanged; on AWS each tag change gives the function a new RevisionId'),
     steps: [
       fixtureCreate(undefined, { Tags: { key_a: 'value_a' } }),
       step('ListTags', RES, 'list_tags_response_postfncreate'),

@@ -126,7 +126,7 @@ function applyConfig(base: Record<string, unknown>, input: ConfigInput, layers: 
 
 /** What a published version captures; publishing again without a change returns the same version. */
 function fingerprint(c: FunctionConfiguration): string {
-  const { RevisionId: _r, LastModified: _l, State: _s, Version: _v, FunctionArn: _a, Description: _d, ...rest } = c;
+  const { RevisionId: _r, LastModified: _l, State: _s, Version: _v, FunctionArn: _a, ...rest } = c;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
@@ -201,6 +201,7 @@ export const functionOperations: ServiceOperations = {
           Architectures: ['x86_64'],
           EphemeralStorage: { Size: 512 },
           SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+          ...(input.Runtime ? { RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(ctx.region, input.Runtime) } } : {}),
           LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` },
         },
         input,
@@ -310,9 +311,9 @@ export const functionOperations: ServiceOperations = {
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
       await ctx.deps.store.lambdaTransact((tx) => {
-        const fn = requireFunction(tx, ref.key, ref.arn);
         const q = ref.qualifier;
         if (q === '$LATEST') throw new AwsError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.', 400);
+        const fn = requireFunction(tx, ref.key, ref.arn);
         if (q !== undefined && !/^\d+$/.test(q)) throw new AwsError('InvalidParameterValueException', 'Deletion of aliases is not currently supported.', 400);
         if (q !== undefined) {
           const using = tx.list<AliasDoc>('alias', `${ref.key}:`).filter((a) => a.FunctionVersion === q || a.RoutingConfig?.AdditionalVersionWeights[q] !== undefined);
@@ -364,7 +365,10 @@ export const functionOperations: ServiceOperations = {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
       const all = await ctx.deps.store.lambdaView((tx) => {
         const fn = requireFunction(tx, ref.key, ref.arn);
-        return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...tx.list<VersionDoc>('version', `${ref.key}#`).map((v) => v.configuration)];
+        return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...tx.list<VersionDoc>('version', `${ref.key}#`).map((v) => v.configuration)].map(
+          // ListVersionsByFunction leaves out the state fields (recorded).
+          ({ State: _s, StateReason: _r, StateReasonCode: _c, LastUpdateStatus: _u, ...rest }) => rest,
+        );
       });
       const start = ctx.input.Marker ? Number(ctx.input.Marker) : 0;
       const size = ctx.input.MaxItems ?? 50;
@@ -406,6 +410,11 @@ function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: strin
     configuration: { ...fn.configuration, RevisionId: newRevisionId() },
   });
   return doc;
+}
+
+/** RuntimeVersionConfig's ARN: one runtime version per runtime name on this host. */
+function runtimeVersionArn(region: string, runtime: string): string {
+  return `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(runtime).digest('hex')}`;
 }
 
 /** Where GetFunction says the code can be downloaded from: a signed link back to Latchkey. */

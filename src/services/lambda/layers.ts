@@ -63,9 +63,15 @@ function layerVersionShape(ctx: OperationContext<unknown>, d: LayerVersionDoc) {
   };
 }
 
+function requireVersionNumber(version: number): void {
+  if (version < 1) throw new AwsError('InvalidParameterValueException', 'Layer Version Cannot be less than 1', 400);
+}
+
 async function getVersion(ctx: OperationContext<unknown>, layer: LayerRef, version: number) {
+  requireVersionNumber(version);
   const doc = await ctx.deps.store.lambdaGet<LayerVersionDoc>('layerVersion', layerVersionKey(layer.key, version));
-  if (!doc) throw layerVersionNotFound(`${layer.arn}:${version}`);
+  // GetLayerVersion answers with the generic text (recorded); the policy operations name the ARN.
+  if (!doc) throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
   return layerVersionShape(ctx, doc);
 }
 
@@ -196,6 +202,7 @@ export const layerOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const layer = resolveLayer(ctx, ctx.input.LayerName);
+      requireVersionNumber(ctx.input.VersionNumber);
       // Deleting a version that does not exist succeeds, as on AWS.
       await ctx.deps.store.lambdaTransact((tx) => {
         tx.delete('layerVersion', layerVersionKey(layer.key, ctx.input.VersionNumber));

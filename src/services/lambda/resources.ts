@@ -181,7 +181,8 @@ export function configurationFor(tx: LambdaReader, ref: FunctionRef): { fn: Func
   const fn = tx.get<FunctionDoc>('function', ref.key);
   if (!fn) throw LambdaErrors.functionNotFound(ref.resourceArn);
   const q = ref.qualifier;
-  if (q === undefined || q === '$LATEST') return { fn, configuration: fn.configuration };
+  if (q === undefined) return { fn, configuration: fn.configuration };
+  if (q === '$LATEST') return { fn, configuration: { ...fn.configuration, FunctionArn: ref.resourceArn } };
   if (isVersionQualifier(q)) {
     const v = /^\d+$/.test(q) ? tx.get<VersionDoc>('version', versionKey(ref.key, q)) : null;
     if (!v) throw LambdaErrors.functionNotFound(ref.resourceArn);
@@ -191,5 +192,6 @@ export function configurationFor(tx: LambdaReader, ref: FunctionRef): { fn: Func
   if (!alias) throw LambdaErrors.functionNotFound(ref.resourceArn);
   const target = alias.FunctionVersion === '$LATEST' ? fn.configuration : tx.get<VersionDoc>('version', versionKey(ref.key, alias.FunctionVersion))?.configuration;
   if (!target) throw LambdaErrors.functionNotFound(ref.resourceArn);
-  return { fn, configuration: target, alias };
+  // Through an alias, the configuration names the alias (recorded).
+  return { fn, configuration: { ...target, FunctionArn: alias.AliasArn }, alias };
 }

@@ -3,13 +3,13 @@
 import { AwsError } from '../../aws/errors.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck } from './access.js';
-import { LambdaErrors, resolveFunction, type FunctionDoc } from './resources.js';
+import { LambdaErrors, newRevisionId, resolveFunction, type FunctionDoc } from './resources.js';
 
 /** Tags live on the function; a qualified ARN is not a taggable resource. */
 function taggable(ctx: OperationContext<{ Resource: string }>) {
   const ref = resolveFunction(ctx, ctx.input.Resource);
   if (ref.qualifier !== undefined) {
-    throw new AwsError('InvalidParameterValueException', 'Tags are not supported on function versions or aliases.', 400);
+    throw new AwsError('InvalidParameterValueException', 'Tags on function aliases and versions are not supported. Please specify a function ARN.', 400);
   }
   return ref;
 }
@@ -28,7 +28,8 @@ export const tagOperations: ServiceOperations = {
       await ctx.deps.store.lambdaTransact((tx) => {
         const fn = tx.get<FunctionDoc>('function', ref.key);
         if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
-        tx.put('function', ref.key, { ...fn, tags: { ...fn.tags, ...ctx.input.Tags } });
+        // Tagging changes the function's RevisionId (recorded).
+        tx.put('function', ref.key, { ...fn, tags: { ...fn.tags, ...ctx.input.Tags }, configuration: { ...fn.configuration, RevisionId: newRevisionId() } });
       });
       return undefined;
     },
@@ -44,7 +45,7 @@ export const tagOperations: ServiceOperations = {
         if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
         const tags = { ...fn.tags };
         for (const k of ctx.input.TagKeys ?? []) delete tags[k];
-        tx.put('function', ref.key, { ...fn, tags });
+        tx.put('function', ref.key, { ...fn, tags, configuration: { ...fn.configuration, RevisionId: newRevisionId() } });
       });
       return undefined;
     },
