@@ -21,6 +21,8 @@ import { stsService } from './services/sts/index.js';
 import { organizationsService } from './services/organizations/index.js';
 import { lambdaService } from './services/lambda/index.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
+import { lambdaInputChecks } from './services/lambda/inputChecks.js';
+import { validateInput } from './aws/validate.js';
 
 /** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
 const BODY_LIMIT = 7 * 1024 * 1024;
@@ -86,7 +88,11 @@ function restJsonEndpoint(model: ServiceModel, definition: ServiceDefinition): E
   return {
     definition,
     protocol: 'restJson',
-    decode: (req) => decodeRestJsonRequest(model, req),
+    decode(req) {
+      const decoded = decodeRestJsonRequest(model, req, { validate: false });
+      validateInput(model, decoded.operation, lambdaInputChecks(decoded.operation, decoded.input), 'ValidationException');
+      return decoded;
+    },
     encode: (operation, output) => encodeRestJsonResponse(model, operation, output),
     encodeError: (err) => encodeRestJsonError(model, err),
   };

@@ -2,6 +2,7 @@
 // DeleteAlias, ListAliases.
 
 import { AwsError } from '../../aws/errors.js';
+import { ModeledAwsError } from '../../aws/model.js';
 import type { LambdaTransaction } from '../../store/store.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck } from './access.js';
@@ -45,7 +46,7 @@ function checkRouting(tx: LambdaTransaction, fnKey: string, arn: string, version
   }
   if (version === '$LATEST') {
     // Recorded: this one error has only `message`, no `Type`.
-    throw new AwsError('InvalidParameterValueException', '$LATEST is not supported for an alias pointing to more than 1 version', 400);
+    throw new ModeledAwsError('InvalidParameterValueException', '$LATEST is not supported for an alias pointing to more than 1 version', 400, { Type: null });
   }
   for (const v of Object.keys(weights)) {
     if (v === version) {
@@ -68,8 +69,9 @@ export const aliasOperations: ServiceOperations = {
       validateName(input.Name);
       const ref = resolveFunction(ctx, input.FunctionName);
       return ctx.deps.store.lambdaTransact((tx) => {
-        if (!tx.get<FunctionDoc>('function', ref.key)) throw LambdaErrors.functionNotFound(ref.arn);
         const version = input.FunctionVersion ?? '$LATEST';
+        // Recorded: the error names the version the alias was to point to.
+        if (!tx.get<FunctionDoc>('function', ref.key)) throw LambdaErrors.functionNotFound(`${ref.arn}:${version}`);
         requireVersion(tx, ref.key, ref.arn, version);
         checkRouting(tx, ref.key, ref.arn, version, input.RoutingConfig);
         const key = aliasKey(ref.key, input.Name);
@@ -80,7 +82,9 @@ export const aliasOperations: ServiceOperations = {
           Name: input.Name,
           FunctionVersion: version,
           Description: input.Description ?? '',
-          ...(input.RoutingConfig?.AdditionalVersionWeights ? { RoutingConfig: { AdditionalVersionWeights: input.RoutingConfig.AdditionalVersionWeights } } : {}),
+          ...(input.RoutingConfig?.AdditionalVersionWeights && Object.keys(input.RoutingConfig.AdditionalVersionWeights).length > 0
+            ? { RoutingConfig: { AdditionalVersionWeights: input.RoutingConfig.AdditionalVersionWeights } }
+            : {}),
           RevisionId: newRevisionId(),
         };
         tx.put('alias', key, alias);

@@ -7,6 +7,7 @@ import { AwsError } from '../../aws/errors.js';
 import type { LambdaReader, LambdaTransaction } from '../../store/store.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { anyResource, functionCheck, layerVersionCheck } from './access.js';
+import { checkTagCount } from './tags.js';
 import {
   aliasKey,
   codeSha256,
@@ -81,8 +82,27 @@ async function requireAssumableRole(ctx: OperationContext<unknown>, roleArn: str
 
 /** Layers must exist; their ARNs become lambda:Layer, and each needs lambda:GetLayerVersion. */
 async function layerChecks(ctx: OperationContext<unknown>, layers: string[] | undefined) {
+  const list = layers ?? [];
+  if (list.length > 5) throw new AwsError('InvalidParameterValueException', 'Cannot reference more than 5 layers.', 400);
+  const seen = new Map<string, string>();
+  for (const arn of list) {
+    const layer = arn.slice(0, arn.lastIndexOf(':'));
+    const other = seen.get(layer);
+    if (other !== undefined) {
+      throw new AwsError(
+        'InvalidParameterValueException',
+        `Two different versions of the same layer are not allowed to be referenced in the same function. ${other} and ${arn} are versions of the same layer.`,
+        400,
+      );
+    }
+    seen.set(layer, arn);
+    const region = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):/.exec(arn)?.[1];
+    if (region !== undefined && region !== ctx.region) {
+      throw new AwsError('InvalidParameterValueException', `Layers are not in the same region as the function. Layers are expected to be in region ${ctx.region}.`, 400);
+    }
+  }
   const checks = [];
-  for (const arn of layers ?? []) {
+  for (const arn of list) {
     const m = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:([a-zA-Z0-9-_]+):(\d+)$/.exec(arn);
     const doc = m ? await ctx.deps.store.lambdaGet<LayerVersionDoc>('layerVersion', `${m[2]}:${m[1]}:${m[3]}#${m[4]!.padStart(10, '0')}`) : null;
     if (!doc) throw new AwsError('InvalidParameterValueException', `Layer version ${arn} does not exist.`, 400);
@@ -171,6 +191,7 @@ export const functionOperations: ServiceOperations = {
         throw new AwsError('InvalidParameterValueException', `1 validation error detected: Value '${name}' at 'functionName' failed to satisfy constraint: Member must have length less than or equal to 64`, 400);
       }
       const zip = zipOf(input.Code);
+      checkTagCount({}, input.Tags);
       if (!input.Role) throw new AwsError('InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.', 400);
       await requireAssumableRole(ctx, input.Role);
       const sha = codeSha256(zip);
@@ -215,7 +236,11 @@ export const functionOperations: ServiceOperations = {
       const response = await deps.store.lambdaTransact((tx) => {
         if (tx.get('function', key)) throw new AwsError('ResourceConflictException', `Function already exist: ${name}`, 409);
         const fn: FunctionDoc = { accountId, region: ctx.region, name, configuration: active, tags: input.Tags ?? {}, lastVersion: 0, lastPublished: null };
-        if (input.Publish) return publish(tx, fn, key, now, undefined).configuration;
+        if (input.Publish) {
+          publish(tx, fn, key, now, undefined);
+          // AWS answers with the new function as created, already numbered "1" (recorded).
+          return { ...created, Version: '1', RevisionId: newRevisionId() };
+        }
         tx.put('function', key, fn);
         return created;
       });

@@ -123,41 +123,28 @@ export interface FunctionRef {
   resourceArn: string;
 }
 
-const FULL_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_.]+)(?::([a-zA-Z0-9-_$.]+))?$/;
-const PARTIAL_ARN = /^(?:(\d{12}):)?function:([a-zA-Z0-9-_.]+)(?::([a-zA-Z0-9-_$.]+))?$/;
-const NAME = /^([a-zA-Z0-9-_.]+)(?::([a-zA-Z0-9-_$.]+))?$/;
+// AWS's NamespacedFunctionName pattern, anchored, with groups: it reads names, partial ARNs
+// (`123456789012:function:f`) and full ARNs alike, and `arn:…:123456789012:function` as the
+// function named `function` (recorded).
+const FUNCTION_NAME =
+  /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:((?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1}):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
 
 /**
- * The function a request names: plain name, partial ARN (`123456789012:function:f`,
- * `function:f`) or full ARN, with a qualifier from the name or the Qualifier parameter.
+ * The function a request names: plain name, partial ARN or full ARN, with a qualifier from
+ * the name or the Qualifier parameter.
  */
 export function resolveFunction(ctx: OperationContext<unknown>, functionName: string, qualifierParam?: string): FunctionRef {
   const region = ctx.region;
-  let accountId = ctx.caller.accountId;
-  let name: string;
-  let derived: string | undefined;
-  const full = FULL_ARN.exec(functionName);
-  const partial = full ? null : PARTIAL_ARN.exec(functionName);
-  if (full) {
-    if (full[1] !== region) {
-      throw new AwsError('ResourceNotFoundException', `Functions from '${full[1]}' are not reachable in this region ('${region}')`, 404);
-    }
-    accountId = full[2]!;
-    name = full[3]!;
-    derived = full[4];
-  } else if (partial) {
-    accountId = partial[1] ?? accountId;
-    name = partial[2]!;
-    derived = partial[3];
-  } else {
-    const plain = NAME.exec(functionName);
-    if (!plain) throw new AwsError('ValidationException', `Invalid function name: ${functionName}`, 400);
-    name = plain[1]!;
-    derived = plain[2];
+  const m = FUNCTION_NAME.exec(functionName);
+  if (!m) throw new AwsError('ValidationException', `Invalid function name: ${functionName}`, 400);
+  const [, arnRegion, account, name, derived] = m as unknown as [string, string | undefined, string | undefined, string, string | undefined];
+  if (arnRegion !== undefined && arnRegion !== region) {
+    throw new AwsError('ResourceNotFoundException', `Functions from '${arnRegion}' are not reachable in this region ('${region}')`, 404);
   }
   if (derived !== undefined && qualifierParam !== undefined && derived !== qualifierParam) {
     throw new AwsError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.', 400);
   }
+  const accountId = account ?? ctx.caller.accountId;
   const qualifier = derived ?? qualifierParam;
   const arn = functionArn(region, accountId, name);
   return {

@@ -14,6 +14,13 @@ function taggable(ctx: OperationContext<{ Resource: string }>) {
   return ref;
 }
 
+/** A function carries at most 50 tags (recorded texts). */
+export function checkTagCount(existing: Record<string, string>, added: Record<string, string> | undefined): void {
+  if (Object.keys({ ...existing, ...(added ?? {}) }).length > 50) {
+    throw new AwsError('InvalidParameterValueException', 'Number of tags exceeds resource tag limit.', 400);
+  }
+}
+
 export const tagOperations: ServiceOperations = {
   TagResource: {
     authorize: (ctx: OperationContext<{ Resource: string; Tags: Record<string, string> }>) => {
@@ -25,9 +32,13 @@ export const tagOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const ref = taggable(ctx);
+      if (Object.keys(ctx.input.Tags ?? {}).length === 0) {
+        throw new AwsError('InvalidParameterValueException', 'An error occurred and the request cannot be processed.', 400);
+      }
       await ctx.deps.store.lambdaTransact((tx) => {
         const fn = tx.get<FunctionDoc>('function', ref.key);
         if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
+        checkTagCount(fn.tags, ctx.input.Tags);
         // Tagging changes the function's RevisionId (recorded).
         tx.put('function', ref.key, { ...fn, tags: { ...fn.tags, ...ctx.input.Tags }, configuration: { ...fn.configuration, RevisionId: newRevisionId() } });
       });
