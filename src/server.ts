@@ -133,7 +133,22 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  // The secret behind a key changes only through IAM writes (which bump the revision); STS
+  // creates new keys rather than changing old ones. So lookups are kept per revision.
+  const known = new Map<string, { revision: number; credentials: SigningCredentials | undefined }>();
   const lookup = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
+    const hit = known.get(accessKeyId);
+    if (hit && hit.revision === deps.revision.value) return hit.credentials;
+    const revision = deps.revision.value;
+    const credentials = await lookupUncached(accessKeyId);
+    // Unknown keys are not remembered: a flood of made-up ids must not grow the map.
+    if (credentials) {
+      if (known.size > 10_000) known.clear();
+      known.set(accessKeyId, { revision, credentials });
+    }
+    return credentials;
+  };
+  const lookupUncached = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
     const found = await deps.store.getCredentials(accessKeyId);
     if (!found) return undefined;
     if ('accessKey' in found) {

@@ -873,6 +873,7 @@ class SqliteStore implements Store {
 
   private lambdaStatements?: {
     get: Database.Statement;
+    has: Database.Statement;
     put: Database.Statement;
     del: Database.Statement;
     list: Database.Statement;
@@ -885,6 +886,7 @@ class SqliteStore implements Store {
     // Prefix scans use a half-open key range, which both SQLite and PostgreSQL index.
     this.lambdaStatements ??= {
       get: this.db.prepare('SELECT document FROM lambda_documents WHERE kind = ? AND doc_key = ?').pluck(),
+      has: this.db.prepare('SELECT 1 FROM lambda_documents WHERE kind = ? AND doc_key = ?').pluck(),
       put: this.db.prepare(
         'INSERT INTO lambda_documents (kind, doc_key, document) VALUES (?, ?, ?) ON CONFLICT (kind, doc_key) DO UPDATE SET document = excluded.document',
       ),
@@ -906,6 +908,7 @@ class SqliteStore implements Store {
         const doc = st.get.get(kind, key) as string | undefined;
         return doc === undefined ? null : (JSON.parse(doc) as T);
       },
+      has: (kind, key) => st.has.get(kind, key) !== undefined,
       put: (kind, key, document) => void st.put.run(kind, key, JSON.stringify(document)),
       delete: (kind, key) => st.del.run(kind, key).changes > 0,
       list: <T>(kind: LambdaKind, prefix: string) =>

@@ -191,6 +191,8 @@ export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVer
  */
 export interface LambdaTransaction {
   get<T>(kind: LambdaKind, key: string): T | null;
+  /** Whether a document exists, without reading it. */
+  has(kind: LambdaKind, key: string): boolean;
   put(kind: LambdaKind, key: string, document: unknown): void;
   delete(kind: LambdaKind, key: string): boolean;
   /** Documents whose key starts with `prefix`, in key order. */
@@ -198,7 +200,7 @@ export interface LambdaTransaction {
 }
 
 /** The reading half of a transaction. */
-export type LambdaReader = Pick<LambdaTransaction, 'get' | 'list'>;
+export type LambdaReader = Pick<LambdaTransaction, 'get' | 'has' | 'list'>;
 
 export interface LambdaStore {
   lambdaGet<T>(kind: LambdaKind, key: string): Promise<T | null>;

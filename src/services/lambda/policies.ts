@@ -32,11 +32,11 @@ type FunctionPolicyInput = { FunctionName: string; Qualifier?: string; RevisionI
  */
 function requireTarget(tx: LambdaReader, ref: FunctionRef, operation: FunctionPolicyOperation): AliasDoc | undefined {
   const target = { region: ref.region, accountId: ref.accountId, functionName: ref.name };
-  if (!tx.get('function', ref.key)) throw functionNotFoundError(operation, target);
+  if (!tx.has('function', ref.key)) throw functionNotFoundError(operation, target);
   const q = ref.qualifier;
   if (q === undefined || q === '$LATEST') return undefined;
   if (isVersionQualifier(q)) {
-    if (!/^\d+$/.test(q) || !tx.get('version', versionKey(ref.key, q))) throw qualifierNotFoundError(operation, { ...target, qualifier: q });
+    if (!/^\d+$/.test(q) || !tx.has('version', versionKey(ref.key, q))) throw qualifierNotFoundError(operation, { ...target, qualifier: q });
     return undefined;
   }
   const alias = tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
@@ -122,7 +122,7 @@ export const policyOperations: ServiceOperations = {
       const { arn, key } = layerVersionArnOf(ctx);
       const statement = buildLayerStatement(input, arn);
       const next = await ctx.deps.store.lambdaTransact((tx) => {
-        if (!tx.get('layerVersion', key)) throw layerVersionNotFoundError(arn);
+        if (!tx.has('layerVersion', key)) throw layerVersionNotFoundError(arn);
         const state = addStatement(tx.get<PolicyDocumentState>('policy', arn), statement, { revisionId: input.RevisionId, newRevisionId, kind: 'layer' });
         tx.put('policy', arn, state);
         return state;
@@ -139,7 +139,7 @@ export const policyOperations: ServiceOperations = {
     async handle(ctx) {
       const { arn, key } = layerVersionArnOf(ctx);
       const state = await ctx.deps.store.lambdaView((tx) => {
-        if (!tx.get('layerVersion', key)) throw layerVersionNotFoundError(arn);
+        if (!tx.has('layerVersion', key)) throw layerVersionNotFoundError(arn);
         return tx.get<PolicyDocumentState>('policy', arn);
       });
       return getPolicyOutput(state, 'layer');
@@ -154,7 +154,7 @@ export const policyOperations: ServiceOperations = {
     async handle(ctx: OperationContext<LayerInput & { StatementId: string }>) {
       const { arn, key } = layerVersionArnOf(ctx);
       await ctx.deps.store.lambdaTransact((tx) => {
-        if (!tx.get('layerVersion', key)) throw layerVersionNotFoundError(arn);
+        if (!tx.has('layerVersion', key)) throw layerVersionNotFoundError(arn);
         const next = removeStatement(tx.get<PolicyDocumentState>('policy', arn), ctx.input.StatementId, {
           revisionId: ctx.input.RevisionId,
           newRevisionId,
