@@ -132,7 +132,6 @@ const KNOWN = {
   noUpdateWindow:
     'no update-in-progress window: a second update right after the first succeeds; AWS answers 409 ResourceConflictException "The operation cannot be performed at this time. An update is in progress for resource: <function arn>"',
   tagQualified: 'tagging a qualified ARN says "Tags are not supported on function versions or aliases."; AWS: "Tags on function aliases and versions are not supported. Please specify a function ARN."',
-  tagPattern: 'the Resource pattern quoted in ValidationExceptions is the published model\'s (no `(eusc-)?`, no `layer:` alternative)',
 } as const;
 
 /** Differences Latchkey has since fixed: cases that only had these run as ordinary tests. */
@@ -747,7 +746,6 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTag::test_tag_exceptions[lambda_function]`,
-    todo: differs(KNOWN.tagQualified, KNOWN.tagPattern),
     steps: [
       step('TagResource', { ...RES, Tags: { A: 'B' } }, 'not_found_exception_tag'),
       step('UntagResource', { ...RES, TagKeys: ['A'] }, 'not_found_exception_untag'),
@@ -770,7 +768,6 @@ const tagCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaTags::test_tag_exceptions`,
-    todo: differs(KNOWN.tagPattern, KNOWN.tagQualified, 'TagResource with no tags succeeds; AWS: 400 InvalidParameterValueException "An error occurred and the request cannot be processed."'),
     steps: [
       fixtureCreate(),
       step('TagResource', { Resource: 'arn:aws:something', Tags: { key_a: 'value_a' } }, 'tag_lambda_invalidarn'),
