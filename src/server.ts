@@ -90,7 +90,7 @@ function restJsonEndpoint(model: ServiceModel, definition: ServiceDefinition): E
     protocol: 'restJson',
     decode(req) {
       const decoded = decodeRestJsonRequest(model, req, { validate: false });
-      validateInput(model, decoded.operation, lambdaInputChecks(decoded.operation, decoded.input), 'ValidationException');
+      validateInput(model, decoded.operation, lambdaInputChecks(decoded.operation, decoded.input), 'ValidationException', { wholeLists: true });
       return decoded;
     },
     encode: (operation, output) => encodeRestJsonResponse(model, operation, output),

@@ -93,6 +93,7 @@ const ORGANIZATIONS_REASONS: Record<Violation['kind'], [string, string]> = {
   enum: ['INVALID_ENUM', 'You specified an invalid value.'],
   mapKeys: ['INVALID_LIST_MEMBER', 'You provided a list to a parameter that contains at least one invalid value.'],
   mapValues: ['INVALID_LIST_MEMBER', 'You provided a list to a parameter that contains at least one invalid value.'],
+  member: ['INVALID_LIST_MEMBER', 'You provided a list to a parameter that contains at least one invalid value.'],
 };
 
 /** The validation error a JSON service answers for constraint violations. */

@@ -11,7 +11,7 @@
 import { AwsError } from './errors.js';
 import { memberPathName, type ServiceModel, type Shape, type ShapeRef } from './model.js';
 
-export type ViolationKind = 'required' | 'pattern' | 'minLength' | 'maxLength' | 'minValue' | 'maxValue' | 'enum' | 'mapKeys' | 'mapValues';
+export type ViolationKind = 'required' | 'pattern' | 'minLength' | 'maxLength' | 'minValue' | 'maxValue' | 'enum' | 'mapKeys' | 'mapValues' | 'member';
 
 export interface Violation {
   kind: ViolationKind;
@@ -41,17 +41,27 @@ export function validationError(violations: readonly Violation[], code = 'Valida
 }
 
 /** Every constraint violation of `value` against the structure `shapeName`, in AWS's order. */
-export function validateShape(model: ServiceModel, shapeName: string, value: unknown): Violation[] {
+export interface ValidationStyle {
+  /**
+   * Lambda reports a list of scalars whole, listing every constraint of its members
+   * (`Value '[X86_64]' at 'architectures' failed to satisfy constraint: Member must satisfy
+   * constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be
+   * null]`, recorded); IAM reports each element (`tags.1.member.key`).
+   */
+  wholeLists?: boolean;
+}
+
+export function validateShape(model: ServiceModel, shapeName: string, value: unknown, style: ValidationStyle = {}): Violation[] {
   const out: Violation[] = [];
-  checkValue(model, model.shape(shapeName), value, '', out);
+  checkValue(model, model.shape(shapeName), value, '', out, style);
   return out;
 }
 
 /** Validates an operation's decoded input; throws the protocol's validation error. */
-export function validateInput(model: ServiceModel, operation: string, input: Record<string, unknown>, code?: string): void {
+export function validateInput(model: ServiceModel, operation: string, input: Record<string, unknown>, code?: string, style: ValidationStyle = {}): void {
   const shapeName = model.inputShapeName(operation);
   if (!shapeName) return;
-  const violations = validateShape(model, shapeName, input);
+  const violations = validateShape(model, shapeName, input, style);
   if (violations.length > 0) throw validationError(violations, code);
 }
 
@@ -198,7 +208,7 @@ function scalarViolations(shape: Shape, value: unknown): { kind: ViolationKind; 
   return out;
 }
 
-function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: string, out: Violation[]): void {
+function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: string, out: Violation[], style: ValidationStyle = {}): void {
   if (value === null || value === undefined) return;
   for (const v of scalarViolations(shape, value)) out.push({ ...v, path, shown: render(model, shape, value) });
 
@@ -220,16 +230,29 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
         }
         continue;
       }
-      checkValue(model, memberShape, memberValue, memberPath, out);
+      checkValue(model, memberShape, memberValue, memberPath, out, style);
     }
   } else if (shape.type === 'list' && shape.member && Array.isArray(value)) {
     const memberShape = model.shape(shape.member.shape);
+    const scalar = memberShape.type !== 'structure' && memberShape.type !== 'list' && memberShape.type !== 'map';
+    if (style.wholeLists && scalar) {
+      const bad = value.some((item) => item === null || item === undefined || scalarViolations(memberShape, item).length > 0);
+      if (bad) {
+        out.push({
+          kind: 'member',
+          path,
+          shown: render(model, shape, value),
+          constraint: `Member must satisfy constraint: [${declaredConstraints(memberShape).join(', ')}]`,
+        });
+      }
+      return;
+    }
     value.forEach((item, i) => {
       const itemPath = `${path}.${i + 1}.member`;
       if (item === null || item === undefined) {
         out.push({ kind: 'required', path: itemPath, shown: 'null', constraint: 'Member must not be null' });
       } else {
-        checkValue(model, memberShape, item, itemPath, out);
+        checkValue(model, memberShape, item, itemPath, out, style);
       }
     });
   } else if (shape.type === 'map' && shape.key && shape.value && typeof value === 'object') {
