@@ -202,8 +202,13 @@ class JsonDecoder {
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-class JsonEncoder {
-  constructor(private readonly model: ServiceModel) {}
+/**
+ * JSON bodies from output shapes, in model order, leaving out null and undefined. awsJson and
+ * restJson share it; they differ only in how timestamps are written and which members are
+ * bound elsewhere (headers, status, payload), which subclasses decide.
+ */
+export class JsonEncoder {
+  constructor(protected readonly model: ServiceModel) {}
 
   value(ref: ShapeRef, value: unknown): unknown {
     const shape = this.model.shape(ref.shape);
@@ -219,19 +224,32 @@ class JsonEncoder {
         return out;
       }
       case 'timestamp':
-        return toDate(value).getTime() / 1000;
+        return this.timestamp(value, ref, shape);
       case 'blob':
         return Buffer.from(value as Uint8Array | string).toString('base64');
       case 'string':
+        // Some strings are JSON text (Lambda's `Statement` and `Policy`, lambda-wire.md §0
+        // trap 7): an object handed over by a service is serialised, never nested.
         return typeof value === 'string' ? value : JSON.stringify(value);
       default:
         return value;
     }
   }
 
+  /** awsJson writes epoch seconds. */
+  protected timestamp(value: unknown, _ref: ShapeRef, _shape: Shape): unknown {
+    return toDate(value).getTime() / 1000;
+  }
+
+  /** Whether a structure member goes into the body. */
+  protected inBody(_name: string, _ref: ShapeRef, _shape: Shape): boolean {
+    return true;
+  }
+
   structure(shape: Shape, value: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      if (!this.inBody(name, ref, shape)) continue;
       const v = value[name];
       if (v === undefined || v === null) continue;
       out[ref.locationName ?? name] = this.value(ref, v);

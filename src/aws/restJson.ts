@@ -15,6 +15,7 @@ import { isUtf8 } from 'node:buffer';
 import { AwsError } from './errors.js';
 import { ModeledAwsError, type ServiceModel, type Shape, type ShapeRef } from './model.js';
 import { validateShape, validationError } from './validate.js';
+import { JsonEncoder } from './json.js';
 
 export interface RestJsonRequest {
   method: string;
@@ -951,45 +952,14 @@ function headerValue(model: ServiceModel, ref: ShapeRef, value: unknown): string
   }
 }
 
-class BodyEncoder {
-  constructor(private readonly model: ServiceModel) {}
-
-  value(ref: ShapeRef, value: unknown): unknown {
-    const shape = this.model.shape(ref.shape);
-    switch (shape.type) {
-      case 'structure':
-        return this.structure(shape, value as Record<string, unknown>);
-      case 'list':
-        return (value as unknown[]).filter((v) => v !== undefined && v !== null).map((v) => this.value(shape.member!, v));
-      case 'map': {
-        const out: Record<string, unknown> = {};
-        const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as Record<string, unknown>);
-        for (const [k, v] of entries) if (v !== undefined && v !== null) out[String(k)] = this.value(shape.value!, v);
-        return out;
-      }
-      case 'timestamp':
-        return formatTimestamp(value, ref.timestampFormat ?? shape.timestampFormat);
-      case 'blob':
-        return Buffer.from(value as Uint8Array | string).toString('base64');
-      case 'string':
-        // Lambda's `Statement` and `Policy` are JSON text (lambda-wire.md §0 trap 7): an object
-        // handed over by a service is serialised, never nested.
-        return typeof value === 'string' ? value : JSON.stringify(value);
-      default:
-        return value;
-    }
+/** restJson bodies: timestamps per the model, and only members without an HTTP binding. */
+class BodyEncoder extends JsonEncoder {
+  protected override timestamp(value: unknown, ref: ShapeRef, shape: Shape): unknown {
+    return formatTimestamp(value, ref.timestampFormat ?? shape.timestampFormat);
   }
 
-  /** Body members (no `location`) in model order; null and undefined are left out. */
-  structure(shape: Shape, value: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      if (ref.location !== undefined || name === shape.payload) continue;
-      const v = value[name];
-      if (v === undefined || v === null) continue;
-      out[ref.locationName ?? name] = this.value(ref, v);
-    }
-    return out;
+  protected override inBody(name: string, ref: ShapeRef, shape: Shape): boolean {
+    return ref.location === undefined && name !== shape.payload;
   }
 }
 
