@@ -190,11 +190,30 @@ async function replay(c: Case, index: number): Promise<CaseResult> {
   for (const s of c.steps) {
     try {
       steps.push(await runStep(c, s, scope, saved, bindings, clients));
+      if (!c.noWait && UPDATES.has(s.op)) await waitForUpdate(clients, s, scope);
     } catch (e) {
       steps.push({ op: s.op, ...(s.match ? { match: s.match } : {}), diffs: [`${s.op}: ${(e as Error).message}`] });
     }
   }
   return { c, steps };
+}
+
+const UPDATES = new Set(['UpdateFunctionCode', 'UpdateFunctionConfiguration']);
+
+/** What LocalStack's tests do after an update: wait until LastUpdateStatus is no longer InProgress. */
+async function waitForUpdate(clients: Map<string, ReturnType<typeof clientFor>>, s: Step, scope: Record<string, unknown>): Promise<void> {
+  const input = resolve(s.input, scope) as { FunctionName?: string };
+  const lambda = clients.values().next().value as ReturnType<typeof clientFor> | undefined;
+  if (!lambda || !input.FunctionName) return;
+  for (let i = 0; i < 50; i++) {
+    try {
+      const c = await lambda.client.send(new lambdaSdk.GetFunctionConfigurationCommand({ FunctionName: input.FunctionName }));
+      if (c.LastUpdateStatus !== 'InProgress') return;
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 function report(r: CaseResult): string {

@@ -14,11 +14,15 @@ import {
   configurationFor,
   functionArn,
   functionKey,
+  IN_PROGRESS,
   lambdaTimestamp,
   LambdaErrors,
   newRevisionId,
   requireZip,
   resolveFunction,
+  settledFunction,
+  UPDATE_DURATION_MS,
+  updateInProgress,
   versionKey,
   type AliasDoc,
   type FunctionConfiguration,
@@ -127,6 +131,11 @@ function applyConfig(base: Record<string, unknown>, input: ConfigInput, layers: 
     if (value !== undefined) next[key] = value;
   };
   set('Runtime', input.Runtime);
+  if (input.Runtime !== undefined) {
+    // Each runtime has its own runtime version: changing the runtime changes it (recorded).
+    const region = String(base.FunctionArn ?? '').split(':')[3] ?? '';
+    next.RuntimeVersionConfig = { RuntimeVersionArn: runtimeVersionArn(region, input.Runtime) };
+  }
   set('Role', input.Role);
   set('Handler', input.Handler);
   set('Description', input.Description);
@@ -146,7 +155,7 @@ function applyConfig(base: Record<string, unknown>, input: ConfigInput, layers: 
 
 /** What a published version captures; publishing again without a change returns the same version. */
 function fingerprint(c: FunctionConfiguration): string {
-  const { RevisionId: _r, LastModified: _l, State: _s, Version: _v, FunctionArn: _a, ...rest } = c;
+  const { RevisionId: _r, LastModified: _l, State: _s, Version: _v, FunctionArn: _a, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, ...rest } = c;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex');
 }
 
@@ -154,10 +163,27 @@ function checkRevision(expected: string | undefined, actual: string): void {
   if (expected !== undefined && expected !== actual) throw LambdaErrors.revisionMismatch();
 }
 
-function requireFunction(tx: LambdaReader, key: string, arn: string): FunctionDoc {
+/** The function as it is now (a finished update settled), or AWS's not-found error. */
+function requireFunction(tx: LambdaReader, key: string, arn: string, now: number): FunctionDoc {
   const fn = tx.get<FunctionDoc>('function', key);
   if (!fn) throw LambdaErrors.functionNotFound(arn);
+  return settledFunction(fn, now);
+}
+
+/** Like requireFunction, for operations that must wait until an update is done. */
+function requireIdleFunction(tx: LambdaReader, key: string, arn: string, now: number): FunctionDoc {
+  const fn = requireFunction(tx, key, arn, now);
+  if (fn.updating) throw updateInProgress(arn);
   return fn;
+}
+
+/** Starts an update: InProgress now, Successful with a new RevisionId UPDATE_DURATION_MS later. */
+function beginUpdate(fn: FunctionDoc, configuration: FunctionConfiguration, nowMs: number): FunctionDoc {
+  return {
+    ...fn,
+    configuration: { ...configuration, ...IN_PROGRESS },
+    updating: { until: nowMs + UPDATE_DURATION_MS, revisionId: newRevisionId() },
+  };
 }
 
 const CREATE_NAME = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:|function:)?([a-zA-Z0-9-_]+)$/;
@@ -253,7 +279,8 @@ export const functionOperations: ServiceOperations = {
       functionCheck(ctx, 'GetFunction', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
-      const { fn, configuration } = await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref));
+      const now = ctx.deps.now().getTime();
+      const { fn, configuration } = await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref, now));
       return {
         Configuration: configuration,
         Code: { RepositoryType: 'S3', Location: codeLocation(ctx, configuration.CodeSha256) },
@@ -267,7 +294,8 @@ export const functionOperations: ServiceOperations = {
       functionCheck(ctx, 'GetFunctionConfiguration', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
-      return (await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref))).configuration;
+      const now = ctx.deps.now().getTime();
+      return (await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref, now))).configuration;
     },
   },
 
@@ -279,7 +307,8 @@ export const functionOperations: ServiceOperations = {
         ...(ctx.input.Marker ? { marker: ctx.input.Marker } : {}),
         maxItems: ctx.input.MaxItems ?? 50,
       });
-      return { Functions: page.items.map((f) => f.configuration), ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
+      const nowMs = ctx.deps.now().getTime();
+      return { Functions: page.items.map((f) => settledFunction(f, nowMs).configuration), ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
     },
   },
 
@@ -291,12 +320,13 @@ export const functionOperations: ServiceOperations = {
       const zip = zipOf(input);
       const sha = codeSha256(zip);
       await deps.store.putCode(sha, zip);
-      const now = lambdaTimestamp(deps.now());
+      const at = deps.now();
+      const now = lambdaTimestamp(at);
       return deps.store.lambdaTransact((tx) => {
-        const fn = requireFunction(tx, ref.key, ref.arn);
-        checkRevision(input.RevisionId, fn.configuration.RevisionId);
-        fn.configuration = { ...fn.configuration, CodeSha256: sha, CodeSize: zip.length, LastModified: now, RevisionId: newRevisionId(), LastUpdateStatus: 'Successful' };
-        if (input.Publish) return publish(tx, fn, ref.key, now, undefined).configuration;
+        const current = requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
+        checkRevision(input.RevisionId, current.configuration.RevisionId);
+        const fn = beginUpdate(current, { ...current.configuration, CodeSha256: sha, CodeSize: zip.length, LastModified: now, RevisionId: newRevisionId() }, at.getTime());
+        if (input.Publish) return publish(tx, fn, ref.key, now, undefined, fn.updating!.until).configuration;
         tx.put('function', ref.key, fn);
         return fn.configuration;
       });
@@ -319,11 +349,13 @@ export const functionOperations: ServiceOperations = {
       const ref = resolveFunction(ctx, input.FunctionName);
       if (input.Role) await requireAssumableRole(ctx, input.Role);
       const layers = input.Layers ? await layerSummaries(ctx, input.Layers) : undefined;
-      const now = lambdaTimestamp(deps.now());
+      const at = deps.now();
+      const now = lambdaTimestamp(at);
       return deps.store.lambdaTransact((tx) => {
-        const fn = requireFunction(tx, ref.key, ref.arn);
-        checkRevision(input.RevisionId, fn.configuration.RevisionId);
-        fn.configuration = { ...(applyConfig(fn.configuration, input, layers) as FunctionConfiguration), LastModified: now, RevisionId: newRevisionId() };
+        const current = requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
+        checkRevision(input.RevisionId, current.configuration.RevisionId);
+        const configuration = { ...(applyConfig(current.configuration, input, layers) as FunctionConfiguration), LastModified: now, RevisionId: newRevisionId() };
+        const fn = beginUpdate(current, configuration, at.getTime());
         tx.put('function', ref.key, fn);
         return fn.configuration;
       });
@@ -335,10 +367,11 @@ export const functionOperations: ServiceOperations = {
       functionCheck(ctx, 'DeleteFunction', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
+      const nowMs = ctx.deps.now().getTime();
       await ctx.deps.store.lambdaTransact((tx) => {
         const q = ref.qualifier;
         if (q === '$LATEST') throw new AwsError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.', 400);
-        const fn = requireFunction(tx, ref.key, ref.arn);
+        const fn = requireFunction(tx, ref.key, ref.arn, nowMs);
         if (q !== undefined && !/^\d+$/.test(q)) throw new AwsError('InvalidParameterValueException', 'Deletion of aliases is not currently supported.', 400);
         if (q !== undefined) {
           const using = tx.list<AliasDoc>('alias', `${ref.key}:`).filter((a) => a.FunctionVersion === q || a.RoutingConfig?.AdditionalVersionWeights[q] !== undefined);
@@ -368,9 +401,10 @@ export const functionOperations: ServiceOperations = {
     async handle(ctx: OperationContext<{ FunctionName: string; CodeSha256?: string; Description?: string; RevisionId?: string }>) {
       const { input, deps } = ctx;
       const ref = resolveFunction(ctx, input.FunctionName);
-      const now = lambdaTimestamp(deps.now());
+      const at = deps.now();
+      const now = lambdaTimestamp(at);
       return deps.store.lambdaTransact((tx) => {
-        const fn = requireFunction(tx, ref.key, ref.arn);
+        const fn = requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
         if (input.CodeSha256 !== undefined && input.CodeSha256 !== fn.configuration.CodeSha256) {
           throw new AwsError(
             'InvalidParameterValueException',
@@ -388,11 +422,12 @@ export const functionOperations: ServiceOperations = {
     authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'ListVersionsByFunction', resolveFunction(ctx, ctx.input.FunctionName)),
     async handle(ctx: OperationContext<{ FunctionName: string; Marker?: string; MaxItems?: number }>) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
+      const nowMs = ctx.deps.now().getTime();
       const all = await ctx.deps.store.lambdaView((tx) => {
-        const fn = requireFunction(tx, ref.key, ref.arn);
+        const fn = requireFunction(tx, ref.key, ref.arn, nowMs);
         return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...tx.list<VersionDoc>('version', `${ref.key}#`).map((v) => v.configuration)].map(
           // ListVersionsByFunction leaves out the state fields (recorded).
-          ({ State: _s, StateReason: _r, StateReasonCode: _c, LastUpdateStatus: _u, ...rest }) => rest,
+          ({ State: _s, StateReason: _r, StateReasonCode: _c, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, ...rest }) => rest,
         );
       });
       const start = ctx.input.Marker ? Number(ctx.input.Marker) : 0;
@@ -403,8 +438,11 @@ export const functionOperations: ServiceOperations = {
   },
 };
 
-/** Publishes $LATEST as the next version, or returns the last version when nothing changed. */
-function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: string, description: string | undefined): VersionDoc {
+/**
+ * Publishes $LATEST as the next version, or returns the last version when nothing changed.
+ * A version published by an update (`pendingUntil`) is Pending until the update is done.
+ */
+function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: string, description: string | undefined, pendingUntil?: number): VersionDoc {
   const print = fingerprint(fn.configuration);
   if (fn.lastPublished?.fingerprint === print) {
     const existing = tx.get<VersionDoc>('version', versionKey(key, fn.lastPublished.version));
@@ -415,16 +453,21 @@ function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: strin
   }
   const version = String(fn.lastVersion + 1);
   const unqualified = fn.configuration.FunctionArn;
+  const { LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, ...latest } = fn.configuration;
   const doc: VersionDoc = {
     functionArn: unqualified,
     configuration: {
-      ...fn.configuration,
+      ...latest,
       FunctionArn: `${unqualified}:${version}`,
       Version: version,
       Description: description ?? (fn.configuration.Description as string),
       LastModified: now,
       RevisionId: newRevisionId(),
+      ...(pendingUntil !== undefined
+        ? { State: 'Pending', StateReason: 'The function is being created.', StateReasonCode: 'Creating' }
+        : { LastUpdateStatus: 'Successful' }),
     },
+    ...(pendingUntil !== undefined ? { pendingUntil } : {}),
   };
   tx.put('version', versionKey(key, version), doc);
   // Publishing changes $LATEST's RevisionId (recorded).

@@ -30,11 +30,49 @@ export interface FunctionDoc {
   lastVersion: number;
   /** What the most recent version was published from, to return it again when nothing changed. */
   lastPublished: { version: string; fingerprint: string } | null;
+  /** An update still in progress: until when, and the RevisionId it ends with. */
+  updating?: { until: number; revisionId: string };
 }
 
 export interface VersionDoc {
   functionArn: string;
   configuration: FunctionConfiguration;
+  /** A version published by an update is Pending until the update finishes. */
+  pendingUntil?: number;
+}
+
+/**
+ * How long a function update takes. AWS reports `LastUpdateStatus: InProgress` for a moment
+ * after UpdateFunctionCode / UpdateFunctionConfiguration, refuses other updates meanwhile,
+ * and gives the function a new RevisionId when the update is done (recorded); clients wait
+ * with the `function-updated-v2` waiter.
+ */
+export const UPDATE_DURATION_MS = 250;
+
+export const IN_PROGRESS = {
+  LastUpdateStatus: 'InProgress',
+  LastUpdateStatusReason: 'The function is being created.',
+  LastUpdateStatusReasonCode: 'Creating',
+} as const;
+
+/** The function as it is at `now`: a finished update shows as Successful with its final RevisionId. */
+export function settledFunction(fn: FunctionDoc, now: number): FunctionDoc {
+  if (!fn.updating || now < fn.updating.until) return fn;
+  const { LastUpdateStatusReason: _r, LastUpdateStatusReasonCode: _c, ...configuration } = fn.configuration;
+  const { updating, ...rest } = fn;
+  return { ...rest, configuration: { ...configuration, LastUpdateStatus: 'Successful', RevisionId: updating.revisionId } as FunctionConfiguration };
+}
+
+/** The version as it is at `now`: Pending until its update is done, then Active (same RevisionId). */
+export function settledVersion(v: VersionDoc, now: number): VersionDoc {
+  if (v.pendingUntil === undefined || now < v.pendingUntil) return v;
+  const { StateReason: _r, StateReasonCode: _c, ...configuration } = v.configuration;
+  const { pendingUntil: _p, ...rest } = v;
+  return { ...rest, configuration: { ...configuration, State: 'Active' } as FunctionConfiguration };
+}
+
+export function updateInProgress(arn: string): AwsError {
+  return new AwsError('ResourceConflictException', `The operation cannot be performed at this time. An update is in progress for resource: ${arn}`, 409);
 }
 
 export interface AliasDoc {
@@ -164,20 +202,29 @@ export function isVersionQualifier(q: string): boolean {
 }
 
 /** The configuration a qualifier stands for inside a transaction, or the AWS not-found error. */
-export function configurationFor(tx: LambdaReader, ref: FunctionRef): { fn: FunctionDoc; configuration: FunctionConfiguration; alias?: AliasDoc } {
-  const fn = tx.get<FunctionDoc>('function', ref.key);
-  if (!fn) throw LambdaErrors.functionNotFound(ref.resourceArn);
+export function configurationFor(
+  tx: LambdaReader,
+  ref: FunctionRef,
+  now: number,
+): { fn: FunctionDoc; configuration: FunctionConfiguration; alias?: AliasDoc } {
+  const stored = tx.get<FunctionDoc>('function', ref.key);
+  if (!stored) throw LambdaErrors.functionNotFound(ref.resourceArn);
+  const fn = settledFunction(stored, now);
+  const version = (v: string) => {
+    const doc = tx.get<VersionDoc>('version', versionKey(ref.key, v));
+    return doc ? settledVersion(doc, now).configuration : undefined;
+  };
   const q = ref.qualifier;
   if (q === undefined) return { fn, configuration: fn.configuration };
   if (q === '$LATEST') return { fn, configuration: { ...fn.configuration, FunctionArn: ref.resourceArn } };
   if (isVersionQualifier(q)) {
-    const v = /^\d+$/.test(q) ? tx.get<VersionDoc>('version', versionKey(ref.key, q)) : null;
+    const v = /^\d+$/.test(q) ? version(q) : undefined;
     if (!v) throw LambdaErrors.functionNotFound(ref.resourceArn);
-    return { fn, configuration: v.configuration };
+    return { fn, configuration: v };
   }
   const alias = tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
   if (!alias) throw LambdaErrors.functionNotFound(ref.resourceArn);
-  const target = alias.FunctionVersion === '$LATEST' ? fn.configuration : tx.get<VersionDoc>('version', versionKey(ref.key, alias.FunctionVersion))?.configuration;
+  const target = alias.FunctionVersion === '$LATEST' ? fn.configuration : version(alias.FunctionVersion);
   if (!target) throw LambdaErrors.functionNotFound(ref.resourceArn);
   // Through an alias, the configuration names the alias (recorded).
   return { fn, configuration: { ...target, FunctionArn: alias.AliasArn }, alias };
