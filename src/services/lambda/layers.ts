@@ -5,6 +5,7 @@
 import { AwsError } from '../../aws/errors.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { anyResource, layerVersionCheck } from './access.js';
+import { resolveLayerName } from './permissions.js';
 import {
   codeSha256,
   lambdaTimestamp,
@@ -16,7 +17,6 @@ import {
   type LayerVersionDoc,
 } from './resources.js';
 
-const LAYER_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:([a-zA-Z0-9-_]+)$/;
 const LAYER_VERSION_ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):layer:([a-zA-Z0-9-_]+):(\d+)$/;
 
 export interface LayerRef {
@@ -29,10 +29,7 @@ export interface LayerRef {
 
 /** A layer by name or ARN (another account's ARN names its layer). */
 export function resolveLayer(ctx: OperationContext<unknown>, layerName: string): LayerRef {
-  const m = LAYER_ARN.exec(layerName);
-  const accountId = m ? m[2]! : ctx.caller.accountId;
-  const region = m ? m[1]! : ctx.region;
-  const name = m ? m[3]! : layerName;
+  const { layerName: name, accountId, region } = resolveLayerName(layerName, ctx.region, ctx.caller.accountId);
   return { accountId, region, name, key: layerKey(accountId, region, name), arn: layerArn(region, accountId, name) };
 }
 

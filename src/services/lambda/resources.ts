@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AwsError } from '../../aws/errors.js';
 import type { LambdaReader } from '../../store/store.js';
 import type { OperationContext } from '../operation.js';
+import { functionArn, resolveQualifier } from './permissions.js';
 
 /** The configuration AWS returns for a function or version (GetFunctionConfiguration's shape). */
 export type FunctionConfiguration = Record<string, unknown> & {
@@ -112,7 +113,7 @@ export const aliasKey = (fnKey: string, alias: string) => `${fnKey}:${alias}`;
 export const layerKey = (accountId: string, region: string, layerName: string) => `${accountId}:${region}:${layerName}`;
 export const layerVersionKey = (lKey: string, version: number) => `${lKey}#${String(version).padStart(10, '0')}`;
 
-export const functionArn = (region: string, accountId: string, name: string) => `arn:aws:lambda:${region}:${accountId}:function:${name}`;
+export { functionArn };
 export const layerArn = (region: string, accountId: string, name: string) => `arn:aws:lambda:${region}:${accountId}:layer:${name}`;
 
 export const newRevisionId = (): string => randomUUID();
@@ -161,29 +162,15 @@ export interface FunctionRef {
   resourceArn: string;
 }
 
-// AWS's NamespacedFunctionName pattern, anchored, with groups: it reads names, partial ARNs
-// (`123456789012:function:f`) and full ARNs alike, and `arn:…:123456789012:function` as the
-// function named `function` (recorded).
-const FUNCTION_NAME =
-  /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:((?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1}):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9-_.]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$/;
-
 /**
  * The function a request names: plain name, partial ARN or full ARN, with a qualifier from
- * the name or the Qualifier parameter.
+ * the name or the Qualifier parameter (parsing and its errors: permissions.ts resolveQualifier).
  */
 export function resolveFunction(ctx: OperationContext<unknown>, functionName: string, qualifierParam?: string): FunctionRef {
   const region = ctx.region;
-  const m = FUNCTION_NAME.exec(functionName);
-  if (!m) throw new AwsError('ValidationException', `Invalid function name: ${functionName}`, 400);
-  const [, arnRegion, account, name, derived] = m as unknown as [string, string | undefined, string | undefined, string, string | undefined];
-  if (arnRegion !== undefined && arnRegion !== region) {
-    throw new AwsError('ResourceNotFoundException', `Functions from '${arnRegion}' are not reachable in this region ('${region}')`, 404);
-  }
-  if (derived !== undefined && qualifierParam !== undefined && derived !== qualifierParam) {
-    throw new AwsError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.', 400);
-  }
-  const accountId = account ?? ctx.caller.accountId;
-  const qualifier = derived ?? qualifierParam;
+  const resolved = resolveQualifier(functionName, qualifierParam, region, ctx.caller.accountId);
+  const { accountId, qualifier } = resolved;
+  const name = resolved.functionName;
   const arn = functionArn(region, accountId, name);
   return {
     accountId,
