@@ -5,10 +5,12 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { openSqliteStore } from './store/sqlite.js';
 import { applyWorld, DEFAULT_WORLD, profileFiles, type WorldFile } from './services/world/world.js';
 import { createServer } from './server.js';
+import { RuntimeManager } from './runtime/index.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -45,7 +47,9 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
 
   // A testing aid, never set in normal use: compresses STS session lifetimes.
   const scale = Number(process.env.LATCHKEY_SESSION_TIME_SCALE ?? 1);
-  const { app } = createServer({ store, ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}) });
+  // Function code is unpacked outside the state directory, which functions must not see.
+  const runtime = new RuntimeManager({ workDir: await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-')) });
+  const { app } = createServer({ store, runtime, ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}) });
   await app.listen({ host: opts.host, port: Number(opts.port) });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -57,6 +61,7 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
     stopping = true;
     console.log(`Latchkey: ${signal}, shutting down`);
     await app.close();
+    await runtime.close();
     await store.close();
     process.exit(0);
   };

@@ -12,6 +12,7 @@ import { decodeRestJsonRequest, encodeRestJsonError, encodeRestJsonResponse } fr
 import { loadServiceModel, type ServiceModel } from './aws/model.js';
 import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
+import type { RuntimeManager } from './runtime/index.js';
 import { cachedCaller } from './services/caller.js';
 import { DecisionLog, execute, type ServiceDefinition } from './services/pipeline.js';
 import type { Deps, Output } from './services/operation.js';
@@ -100,6 +101,8 @@ function restJsonEndpoint(model: ServiceModel, definition: ServiceDefinition): E
 
 export interface ServerOptions {
   store: Store;
+  /** Runs functions for Invoke; without it Invoke answers that this server runs none. */
+  runtime?: RuntimeManager;
   now?: () => Date;
   logger?: boolean;
   sessionTimeScale?: number;
@@ -119,6 +122,8 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     now,
     decisions: new DecisionLog(),
     codeLinks: new CodeLinks(now),
+    functionSessions: new Map<string, string>(),
+    ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.sessionTimeScale ? { sessionTimeScale: options.sessionTimeScale } : {}),
   };
   const endpoints: Record<string, Endpoint> = {

@@ -4,6 +4,7 @@
 
 import type { ContextInput, CompiledPolicy, PolicyCache } from '../iam/index.js';
 import type { Store } from '../store/store.js';
+import type { RuntimeManager } from '../runtime/index.js';
 import type { Caller } from './caller.js';
 
 export interface Deps {
@@ -12,6 +13,10 @@ export interface Deps {
   /** Bumped after every mutation, so caches of derived views know when to refresh. */
   revision: { value: number };
   now(): Date;
+  /** Runs functions (Invoke); absent in servers that run none. */
+  runtime?: RuntimeManager;
+  /** Access keys of execution-role sessions → the function they were issued to (lambda:SourceFunctionArn). */
+  functionSessions?: Map<string, string>;
   /** Signs and checks the short-lived download links GetFunction hands out for code. */
   codeLinks?: { sign(sha256: string): string };
   /**

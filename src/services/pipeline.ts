@@ -105,6 +105,9 @@ async function authorizeChecks(
     'aws:SourceIp': meta.sourceIp,
     'aws:RequestedRegion': meta.region,
   };
+  // Calls a function makes with its execution role's credentials name the function.
+  const sourceFunction = deps.functionSessions?.get(caller.accessKeyId);
+  if (sourceFunction) base['lambda:SourceFunctionArn'] = sourceFunction;
   for (const check of checks) {
     const request = {
       principal: caller.principal,

@@ -15,8 +15,8 @@
 // example, layers xray-sdk-nodejs (version 1) and my-layer (versions 1..3). The SNS topic is
 // only an ARN string.
 //
-// `aws lambda invoke …` commands are skipped until Invoke exists ("Invoke arrives with the
-// Invoke issue"); their expectations are already written. A command that fails because of
+// `aws lambda invoke …` commands run like the others (the function exists by then: the
+// setup creates it with a handler). A command that fails because of
 // Latchkey (not the seed) keeps its expectation and is marked `{ todo: 'Latchkey bug: …' }`.
 // The walkthrough ends by printing a summary of the commands found, run and matched.
 
@@ -48,7 +48,6 @@ const OWNER = '123456789012';
 /** Stands for a RevisionId in an expected output: a random UUID, checked for its format. */
 const REV = '<RevisionId>';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const INVOKE_PENDING = 'Invoke arrives with the Invoke issue';
 
 // ---------------------------------------------------------------------------------------------
 // The seed documents and the commands in them
@@ -425,7 +424,7 @@ function findCliV2(): string | null {
   return r.status === 0 && `${r.stdout}${r.stderr}`.startsWith('aws-cli/2.') ? AWS_V2 : null;
 }
 
-type Outcome = 'exact' | 'corrected' | 'failed' | 'invoke-pending' | 'not-run';
+type Outcome = 'exact' | 'corrected' | 'failed' | 'not-run';
 const outcomes: { file: string; line: number; outcome: Outcome }[] = [];
 let ran = 0;
 
@@ -488,8 +487,7 @@ for (const seed of seeds) {
       const found = seed.commands[i];
       const line = found?.command === c.command ? found.line : -1;
       const outLine = c.seed === null ? line : lineOf(seed.text, c.seed);
-      const options = c.invoke ? { skip: INVOKE_PENDING } : c.bug ? { todo: `Latchkey bug: ${c.bug}` } : {};
-      if (c.invoke) outcomes.push({ file: seed.name, line, outcome: 'invoke-pending' });
+      const options = c.bug ? { todo: `Latchkey bug: ${c.bug}` } : {};
 
       test(`${tag}:${line} ${c.command}`, options, async (t: TestContext) => {
         const record = { file: seed.name, line, outcome: 'not-run' as Outcome };
@@ -526,7 +524,6 @@ after(() => {
       `  ran with AWS CLI v2:                  ${ran}${missingCli ? ' (CLI v2 missing)' : ''}`,
       `  matched exactly:                      ${count('exact')}`,
       `  matched after documented correction:  ${count('corrected')}`,
-      `  skipped, need Invoke:                 ${count('invoke-pending')}`,
       `  did not match (Latchkey bug, todo):   ${failed.length}${failed.length ? ` (${failed.join(', ')})` : ''}`,
       '',
     ].join('\n'),

@@ -326,6 +326,7 @@ export const functionOperations: ServiceOperations = {
         const current = requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
         checkRevision(input.RevisionId, current.configuration.RevisionId);
         const fn = beginUpdate(current, { ...current.configuration, CodeSha256: sha, CodeSize: zip.length, LastModified: now, RevisionId: newRevisionId() }, at.getTime());
+        void deps.runtime?.reset(ref.arn);
         if (input.Publish) return publish(tx, fn, ref.key, now, undefined, fn.updating!.until).configuration;
         tx.put('function', ref.key, fn);
         return fn.configuration;
@@ -356,6 +357,7 @@ export const functionOperations: ServiceOperations = {
         checkRevision(input.RevisionId, current.configuration.RevisionId);
         const configuration = { ...(applyConfig(current.configuration, input, layers) as FunctionConfiguration), LastModified: now, RevisionId: newRevisionId() };
         const fn = beginUpdate(current, configuration, at.getTime());
+        void deps.runtime?.reset(ref.arn);
         tx.put('function', ref.key, fn);
         return fn.configuration;
       });

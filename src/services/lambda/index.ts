@@ -4,12 +4,13 @@
 import type { ServiceDefinition } from '../pipeline.js';
 import { aliasOperations } from './aliases.js';
 import { functionOperations } from './functions.js';
+import { invokeOperations } from './invoke.js';
 import { layerOperations } from './layers.js';
 import { policyOperations } from './policies.js';
 import { tagOperations } from './tags.js';
 
 export const lambdaService: ServiceDefinition = {
-  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations },
+  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations, ...invokeOperations },
   accessDeniedCode: 'AccessDeniedException',
   changesIdentities: false,
 };

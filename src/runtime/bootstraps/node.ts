@@ -1,0 +1,339 @@
+// Latchkey's Node.js runtime client: the `node` process of one execution environment.
+// Reproduces the observable behaviour of aws-lambda-nodejs-runtime-interface-client
+// (see ../../../../shared/reference/runtime-api.md §4): handler loading, the context object,
+// async and callback handlers, error shapes, console format, exit codes.
+// It is compiled by tsc like the rest of src/ and runs as dist/src/runtime/bootstraps/node.js.
+// It must import nothing but Node's built-ins.
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import util from 'node:util';
+import { createRequire, register } from 'node:module';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+
+type Handler = (event: unknown, context: unknown, callback: (err?: unknown, value?: unknown) => void) => unknown;
+type Outcome = { ok: true; value: unknown; raw?: Buffer } | { ok: false; error: unknown };
+
+const env = process.env;
+const runtimeApi = env.AWS_LAMBDA_RUNTIME_API ?? '';
+const taskRoot = env.LAMBDA_TASK_ROOT ?? process.cwd();
+const handlerString = env._HANDLER ?? '';
+const agent = new http.Agent({ keepAlive: false });
+
+let currentRequestId: string | undefined;
+
+// ---- console: `ISO \t requestId \t LEVEL \t message`, newlines folded to \r like the RIC
+function patchConsole(): void {
+  const levels: [keyof Console, string][] = [
+    ['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE'], ['fatal' as keyof Console, 'FATAL'],
+  ];
+  for (const [method, level] of levels) {
+    (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${util.format(...args)}`;
+      process.stdout.write(line.replace(/\n/g, '\r') + '\n');
+    };
+  }
+}
+
+// ---- Runtime API client
+function request(method: string, urlPath: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  const [host, port] = runtimeApi.split(':');
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host, port: Number(port), method, path: `/2018-06-01${urlPath}`, agent,
+      headers: body ? { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } : headers,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function toRapidResponse(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+  const e = error as { name?: unknown; message?: unknown; stack?: unknown } | null;
+  if (error instanceof Error || (e && typeof e === 'object' && typeof e.name === 'string' && typeof e.message === 'string')) {
+    const err = e as { name: string; message: string; stack?: unknown };
+    return { errorType: err.name, errorMessage: err.message, trace: typeof err.stack === 'string' ? err.stack.split('\n') : [] };
+  }
+  return { errorType: typeof error, errorMessage: String(error), trace: [] };
+}
+
+async function postInitError(error: unknown): Promise<never> {
+  const body = toRapidResponse(error);
+  console.error('Uncaught Exception \t' + JSON.stringify({ errorType: body.errorType, errorMessage: body.errorMessage, stack: body.trace }));
+  try {
+    await request('POST', '/runtime/init/error', Buffer.from(JSON.stringify(body)), { 'lambda-runtime-function-error-type': body.errorType });
+  } finally {
+    process.exit(129);
+  }
+}
+
+async function postInvokeError(requestId: string, error: unknown): Promise<void> {
+  const body = toRapidResponse(error);
+  console.error('Invoke Error \t' + JSON.stringify({ errorType: body.errorType, errorMessage: body.errorMessage, stack: body.trace }));
+  await request('POST', `/runtime/invocation/${requestId}/error`, Buffer.from(JSON.stringify(body)));
+}
+
+// ---- handler loading (§4.1)
+function namedError(name: string): new (message: string) => Error {
+  const cls = class extends Error {};
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
+  return cls;
+}
+const MalformedHandlerName = namedError('Runtime.MalformedHandlerName');
+const ImportModuleError = namedError('Runtime.ImportModuleError');
+const HandlerNotFound = namedError('Runtime.HandlerNotFound');
+const UserCodeSyntaxError = namedError('Runtime.UserCodeSyntaxError');
+const NodeJsExit = namedError('Runtime.NodeJsExit');
+
+function isFile(p: string): boolean {
+  try { return fs.statSync(p).isFile(); } catch { return false; }
+}
+
+function nearestPackageType(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    const pj = path.join(d, 'package.json');
+    if (isFile(pj)) {
+      try { return (JSON.parse(fs.readFileSync(pj, 'utf8')) as { type?: string }).type; } catch { return undefined; }
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+async function loadModule(moduleRoot: string, moduleName: string): Promise<Record<string, unknown>> {
+  const requireFrom = createRequire(path.join(taskRoot, 'index.js'));
+  const base = path.resolve(taskRoot, moduleRoot, moduleName);
+  const importFile = async (file: string) => {
+    registerNodePathFallback();
+    return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  };
+  if (isFile(base)) return requireFrom(base) as Record<string, unknown>;
+  if (isFile(base + '.js')) {
+    if (nearestPackageType(path.dirname(base)) === 'module') return importFile(base + '.js');
+    try {
+      return requireFrom(base + '.js') as Record<string, unknown>;
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ERR_REQUIRE_ESM') return importFile(base + '.js');
+      throw e;
+    }
+  }
+  if (isFile(base + '.mjs')) return importFile(base + '.mjs');
+  if (isFile(base + '.cjs')) return requireFrom(base + '.cjs') as Record<string, unknown>;
+  const resolved = requireFrom.resolve(moduleName, { paths: [taskRoot, path.resolve(taskRoot, moduleRoot)] });
+  return requireFrom(resolved) as Record<string, unknown>;
+}
+
+async function loadHandler(): Promise<Handler> {
+  if (handlerString.includes('..')) {
+    throw new MalformedHandlerName(`'${handlerString}' is not a valid handler name. Use absolute paths when specifying root directories in handler names.`);
+  }
+  const moduleRoot = path.dirname(handlerString);
+  const baseName = path.basename(handlerString);
+  const dot = baseName.indexOf('.');
+  if (dot <= 0 || dot === baseName.length - 1) throw new MalformedHandlerName('Bad handler');
+  const moduleName = baseName.slice(0, dot);
+  const propertyPath = baseName.slice(dot + 1);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await loadModule(moduleRoot, moduleName);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new UserCodeSyntaxError(String(e));
+    const code = (e as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') throw new ImportModuleError(String(e));
+    throw e;
+  }
+  let value: unknown = mod;
+  for (const key of propertyPath.split('.')) {
+    value = value == null ? undefined : (value as Record<string, unknown>)[key];
+  }
+  if (value === undefined) throw new HandlerNotFound(`${handlerString} is undefined or not exported`);
+  if (typeof value !== 'function') throw new HandlerNotFound(`${handlerString} is not a function`);
+  return value as Handler;
+}
+
+// ---- awslambda global (response streaming, buffered)
+const streamingSymbol = Symbol.for('aws.lambda.runtime.handler.streaming');
+(globalThis as Record<string, unknown>).awslambda = {
+  streamifyResponse(handler: Handler): Handler {
+    (handler as unknown as Record<symbol, unknown>)[streamingSymbol] = 'response';
+    return handler;
+  },
+  HttpResponseStream: {
+    from(stream: PassThrough, prelude: unknown): PassThrough {
+      stream.write(JSON.stringify(prelude));
+      stream.write(Buffer.alloc(8));
+      return stream;
+    },
+  },
+};
+
+// ---- one invocation (§4.2)
+function invokeHandler(handler: Handler, event: unknown, context: Record<string, unknown>): Promise<Outcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let pending: Outcome | undefined;
+    let isAsync = false;
+    const finish = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      process.removeListener('beforeExit', onDrain);
+      resolve(outcome);
+    };
+    const onDrain = () => {
+      if (pending) finish(pending);
+      else if (isAsync) {
+        finish({ ok: false, error: new NodeJsExit('The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes') });
+      } else finish({ ok: true, value: null });
+    };
+    process.on('beforeExit', onDrain);
+    const callback = (err?: unknown, value?: unknown) => {
+      if (pending || settled) return;
+      pending = err !== undefined && err !== null ? { ok: false, error: err } : { ok: true, value };
+      if (!context.callbackWaitsForEmptyEventLoop) finish(pending);
+    };
+    context.succeed = (value?: unknown) => callback(null, value);
+    context.fail = (err?: unknown) => callback(err ?? 'handled', undefined);
+    context.done = callback;
+    try {
+      if ((handler as unknown as Record<symbol, unknown>)[streamingSymbol]) {
+        isAsync = true;
+        const stream = new PassThrough();
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
+        const done = new Promise<void>((r) => stream.on('end', () => r()));
+        Promise.resolve(handler(event, stream as unknown as Record<string, unknown>, context as never))
+          .then(async () => { if (!stream.writableEnded) stream.end(); await done; finish({ ok: true, value: undefined, raw: Buffer.concat(chunks) }); },
+            (error: unknown) => finish({ ok: false, error }));
+        return;
+      }
+      const result = handler(event, context, callback);
+      if (result && typeof (result as { then?: unknown }).then === 'function') {
+        isAsync = true;
+        (result as Promise<unknown>).then((value) => finish({ ok: true, value }), (error: unknown) => finish({ ok: false, error }));
+      }
+    } catch (error) {
+      finish({ ok: false, error });
+    }
+  });
+}
+
+function makeContext(headers: http.IncomingHttpHeaders): Record<string, unknown> {
+  const header = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const parse = (name: string, what: string) => {
+    const text = header(name);
+    if (!text) return undefined;
+    try { return JSON.parse(text) as unknown; } catch { throw new Error(`Cannot parse ${what} as json`); }
+  };
+  const deadline = Number(header('lambda-runtime-deadline-ms'));
+  let waits = true;
+  const context: Record<string, unknown> = {};
+  Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', {
+    get: () => waits, set: (v: unknown) => { waits = Boolean(v); }, enumerable: true, configurable: true,
+  });
+  Object.assign(context, {
+    succeed: undefined, fail: undefined, done: undefined,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    clientContext: parse('lambda-runtime-client-context', 'ClientContext'),
+    identity: parse('lambda-runtime-cognito-identity', 'CognitoIdentity'),
+    invokedFunctionArn: header('lambda-runtime-invoked-function-arn'),
+    awsRequestId: header('lambda-runtime-aws-request-id'),
+    tenantId: header('lambda-runtime-aws-tenant-id'),
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  });
+  return context;
+}
+
+async function loop(handler: Handler): Promise<never> {
+  for (;;) {
+    const next = await request('GET', '/runtime/invocation/next');
+    if (next.status !== 200) throw new Error(`Failed to get next invocation: ${next.status}`);
+    const requestId = String(next.headers['lambda-runtime-aws-request-id'] ?? '');
+    currentRequestId = requestId;
+    const trace = next.headers['lambda-runtime-trace-id'];
+    if (typeof trace === 'string') env._X_AMZN_TRACE_ID = trace;
+    else delete env._X_AMZN_TRACE_ID;
+    let outcome: Outcome;
+    try {
+      const context = makeContext(next.headers);
+      const text = next.body.toString('utf8');
+      const event = text.length ? JSON.parse(text) as unknown : {};
+      outcome = await invokeHandler(handler, event, context);
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    if (outcome.ok) {
+      let body: Buffer;
+      try {
+        body = outcome.raw ?? Buffer.from(JSON.stringify(outcome.value === undefined ? null : outcome.value) ?? 'null');
+      } catch (error) {
+        await postInvokeError(requestId, error);
+        continue;
+      }
+      await request('POST', `/runtime/invocation/${requestId}/response`, body);
+    } else {
+      await postInvokeError(requestId, outcome.error);
+    }
+    currentRequestId = undefined;
+  }
+}
+
+let dying = false;
+function fatal(code: number) {
+  return (error: unknown) => {
+    if (dying) process.exit(code);
+    dying = true;
+    const requestId = currentRequestId;
+    const post = requestId ? postInvokeError(requestId, error) : postInitError(error);
+    void post.catch(() => undefined).finally(() => process.exit(code));
+  };
+}
+
+// ESM handlers resolve bare specifiers without NODE_PATH; let them fall back to it, as
+// the managed runtime does for the bundled SDK and /opt/nodejs/node_modules.
+let fallbackRegistered = false;
+function registerNodePathFallback(): void {
+  if (fallbackRegistered) return;
+  fallbackRegistered = true;
+  const dirs = (env.NODE_PATH ?? '').split(path.delimiter).filter(Boolean).map((d) => pathToFileURL(path.join(d, 'x.js')).href);
+  if (!dirs.length || typeof register !== 'function') return;
+  const source = `const dirs = ${JSON.stringify(dirs)};
+export async function resolve(specifier, context, next) {
+  try { return await next(specifier, context); } catch (e) {
+    if (e && e.code === 'ERR_MODULE_NOT_FOUND' && !/^[./]|^[a-z]+:/i.test(specifier)) {
+      for (const parentURL of dirs) { try { return await next(specifier, { ...context, parentURL }); } catch {} }
+    }
+    throw e;
+  }
+}`;
+  register('data:text/javascript,' + encodeURIComponent(source));
+}
+
+async function main(): Promise<void> {
+  // Without Latchkey on the other end (pipes closed, Runtime API gone) there is nothing left to do.
+  process.stdout.on('error', () => process.exit(1));
+  process.stderr.on('error', () => process.exit(1));
+  patchConsole();
+  process.on('uncaughtException', fatal(129));
+  process.on('unhandledRejection', fatal(128));
+  let handler: Handler;
+  try {
+    handler = await loadHandler();
+  } catch (error) {
+    return postInitError(error);
+  }
+  await loop(handler).catch(() => process.exit(1));
+}
+
+void main();

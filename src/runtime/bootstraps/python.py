@@ -1,0 +1,160 @@
+# Latchkey's Python runtime client: the `python3` process of one execution environment.
+# Mirrors awslambdaric's observable behaviour: `module.function` handlers (module paths with
+# `/`), the LambdaContext, `{"errorMessage","errorType","requestId","stackTrace"}` errors,
+# the `[LEVEL]\ttimestamp\trequestId\tmessage` logging format. Standard library only.
+import importlib
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+import urllib.request
+
+API = 'http://%s/2018-06-01/runtime' % os.environ['AWS_LAMBDA_RUNTIME_API']
+TASK_ROOT = os.environ.get('LAMBDA_TASK_ROOT', os.getcwd())
+HANDLER = os.environ.get('_HANDLER', '')
+current_request_id = None
+
+
+def request(method, path, body=None, headers=None):
+    hdrs = {'Content-Type': 'application/json'} if body is not None else {}
+    hdrs.update(headers or {})
+    req = urllib.request.Request(API + path, data=body, method=method, headers=hdrs)
+    with urllib.request.urlopen(req, timeout=None) as res:
+        return res.status, res.headers, res.read()
+
+
+def error_body(exc, request_id, skip_frames=0, error_type=None, message=None):
+    tb = traceback.extract_tb(exc.__traceback__)[skip_frames:]
+    return {
+        'errorMessage': str(exc) if message is None else message,
+        'errorType': error_type or type(exc).__name__,
+        'requestId': request_id or '',
+        'stackTrace': traceback.format_list(tb),
+    }
+
+
+def log_error(body):
+    line = '[ERROR] %s: %s\nTraceback (most recent call last):\n%s' % (
+        body['errorType'], body['errorMessage'], ''.join(body['stackTrace']))
+    sys.stdout.write(line.replace('\n', '\r').rstrip('\r') + '\n')
+
+
+def init_error(body):
+    log_error(body)
+    try:
+        request('POST', '/init/error', json.dumps(body).encode(),
+                {'Lambda-Runtime-Function-Error-Type': body['errorType']})
+    finally:
+        sys.stdout.flush()
+        os._exit(1)
+
+
+class LambdaLogHandler(logging.Handler):
+    def emit(self, record):
+        ts = time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(record.created)) + '.%03dZ' % record.msecs
+        msg = self.format(record)
+        line = '[%s]\t%s\t%s\t%s' % (record.levelname, ts, current_request_id, msg)
+        sys.stdout.write(line.replace('\n', '\r') + '\n')
+
+
+class CognitoIdentity:
+    def __init__(self, data):
+        data = data or {}
+        self.cognito_identity_id = data.get('cognitoIdentityId')
+        self.cognito_identity_pool_id = data.get('cognitoIdentityPoolId')
+
+
+class Client:
+    def __init__(self, data):
+        data = data or {}
+        for key in ('installation_id', 'app_title', 'app_version_name', 'app_version_code', 'app_package_name'):
+            setattr(self, key, data.get(key))
+
+
+class ClientContext:
+    def __init__(self, data):
+        self.client = Client(data.get('client')) if data.get('client') else None
+        self.custom = data.get('custom')
+        self.env = data.get('env')
+
+
+class LambdaContext:
+    def __init__(self, request_id, deadline_ms, invoked_arn, client_context, identity):
+        self.aws_request_id = request_id
+        self.invoked_function_arn = invoked_arn
+        self.function_name = os.environ.get('AWS_LAMBDA_FUNCTION_NAME')
+        self.function_version = os.environ.get('AWS_LAMBDA_FUNCTION_VERSION')
+        self.memory_limit_in_mb = os.environ.get('AWS_LAMBDA_FUNCTION_MEMORY_SIZE')
+        self.log_group_name = os.environ.get('AWS_LAMBDA_LOG_GROUP_NAME')
+        self.log_stream_name = os.environ.get('AWS_LAMBDA_LOG_STREAM_NAME')
+        self.client_context = ClientContext(client_context) if client_context else None
+        self.identity = CognitoIdentity(identity)
+        self._deadline_ms = deadline_ms
+
+    def get_remaining_time_in_millis(self):
+        return max(int(self._deadline_ms - time.time() * 1000), 0)
+
+
+def load_handler():
+    try:
+        module_path, function_name = HANDLER.rsplit('.', 1)
+    except ValueError as e:
+        init_error(error_body(e, None, error_type='Runtime.MalformedHandlerName',
+                              message="Bad handler '%s': %s" % (HANDLER, e)))
+    module_name = module_path.replace('/', '.')
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as e:
+        init_error(error_body(e, None, error_type='Runtime.ImportModuleError',
+                              message="Unable to import module '%s': %s" % (module_path, e)))
+    except SyntaxError as e:
+        init_error(error_body(e, None, error_type='Runtime.UserCodeSyntaxError',
+                              message="Syntax error in module '%s': %s" % (module_path, e)))
+    except Exception as e:  # noqa: BLE001 - a module that raises at import time
+        init_error(error_body(e, None))
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        init_error({'errorMessage': "Handler '%s' missing on module '%s'" % (function_name, module_path),
+                    'errorType': 'Runtime.HandlerNotFound', 'requestId': '', 'stackTrace': []})
+    return handler
+
+
+def main():
+    global current_request_id
+    sys.path[0] = TASK_ROOT  # not this bootstrap's own directory
+    root = logging.getLogger()
+    root.handlers = [LambdaLogHandler()]
+    root.setLevel(logging.WARNING)
+    handler = load_handler()
+    while True:
+        _, headers, body = request('GET', '/invocation/next')
+        request_id = headers.get('Lambda-Runtime-Aws-Request-Id')
+        current_request_id = request_id
+        trace = headers.get('Lambda-Runtime-Trace-Id')
+        if trace:
+            os.environ['_X_AMZN_TRACE_ID'] = trace
+        else:
+            os.environ.pop('_X_AMZN_TRACE_ID', None)
+        try:
+            cc = headers.get('Lambda-Runtime-Client-Context')
+            ident = headers.get('Lambda-Runtime-Cognito-Identity')
+            context = LambdaContext(request_id, int(headers.get('Lambda-Runtime-Deadline-Ms') or 0),
+                                    headers.get('Lambda-Runtime-Invoked-Function-Arn'),
+                                    json.loads(cc) if cc else None, json.loads(ident) if ident else None)
+            event = json.loads(body) if body else {}
+            result = handler(event, context)
+            payload = json.dumps(result).encode()
+        except Exception as e:  # noqa: BLE001 - any handler error is reported
+            err = error_body(e, request_id, skip_frames=1)
+            log_error(err)
+            request('POST', '/invocation/%s/error' % request_id, json.dumps(err).encode(),
+                    {'Lambda-Runtime-Function-Error-Type': err['errorType']})
+        else:
+            request('POST', '/invocation/%s/response' % request_id, payload)
+        current_request_id = None
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,366 @@
+// One execution environment: a child process running a runtime client, and the Runtime API
+// (2018-06-01) it talks to, served on its own 127.0.0.1 port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** 6 MiB + 100 bytes, as the RIE accepts. */
+const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+/** Lambda's init phase limit. */
+const INIT_LIMIT_MS = 10_000;
+/** How long stdout/stderr may trail a Runtime API call before an invocation's log is closed. */
+const LOG_SETTLE_MS = 3;
+
+export interface Invocation {
+  requestId: string;
+  payload: Buffer;
+  invokedFunctionArn: string;
+  clientContext?: string;   // decoded JSON text
+  traceId: string;
+  timeoutMs: number;
+  version: string;
+  memorySize: number;
+}
+
+export type Outcome =
+  | { kind: 'response'; body: Buffer }
+  | { kind: 'error'; body: Buffer }
+  | { kind: 'initError'; body: Buffer }
+  | { kind: 'timeout' }
+  | { kind: 'exit'; reason: string }
+  | { kind: 'undelivered' };
+
+export interface RunResult {
+  outcome: Outcome;
+  log: string;
+  durationMs: number;
+}
+
+export interface LaunchPlan {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'finishing' | 'dead';
+
+interface Current {
+  inv: Invocation;
+  delivered: boolean;
+  done: boolean;
+  cold: boolean;
+  preLog: Buffer[];
+  log: Buffer[];
+  deliveredAt: number;
+  timer?: NodeJS.Timeout;
+  resolve: (result: RunResult) => void;
+}
+
+export class Environment {
+  state: EnvironmentState = 'starting';
+  /** Taken by the manager for an invocation that has not reached run() yet. */
+  claimed = false;
+  /** Stop instead of going idle after the current invocation (reset()). */
+  retired = false;
+  served = 0;
+  private child?: ChildProcess;
+  private server?: http.Server;
+  private pendingNext?: http.ServerResponse;
+  private current?: Current;
+  private spawnedAt = 0;
+  private initDurationMs?: number;
+  private idleTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly id: string,
+    readonly key: string,
+    readonly version: string,
+    private readonly hooks: {
+      onChange: (env: Environment) => void;
+      onLog?: (text: string) => void;
+      idleTimeoutMs: number;
+    },
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the Runtime API server and the process; `plan` receives the API's host:port. */
+  async start(plan: (runtimeApi: string) => LaunchPlan): Promise<void> {
+    const server = http.createServer((req, res) => this.handle(req, res));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const launch = plan(`127.0.0.1:${port}`);
+    if (this.state === 'dead') return;
+    this.spawnedAt = performance.now();
+    const child = spawn(launch.command, launch.args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,   // own process group: killed as a whole, deaf to the terminal's signals
+    });
+    this.child = child;
+    const onData = (chunk: Buffer) => this.output(chunk);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('error', (err) => this.exited(`Runtime exited with error: ${err.message}`));
+    child.on('close', (code, signal) => {
+      if (signal) this.exited(`Runtime exited with error: signal: ${signal === 'SIGKILL' ? 'killed' : signal}`);
+      else if (code) this.exited(`Runtime exited with error: exit status ${code}`);
+      else this.exited('Runtime exited without providing a reason');
+    });
+  }
+
+  /** Runs one invocation: delivered on the runtime's next `GET /runtime/invocation/next`. */
+  run(inv: Invocation): Promise<RunResult> {
+    this.claimed = false;
+    this.clearIdleTimer();
+    return new Promise((resolve) => {
+      if (this.state === 'dead') {
+        resolve({ outcome: this.served > 0 ? { kind: 'undelivered' } : { kind: 'exit', reason: 'Runtime exited without providing a reason' }, log: '', durationMs: 0 });
+        return;
+      }
+      const current: Current = { inv, delivered: false, done: false, cold: this.served === 0, preLog: [], log: [], deliveredAt: 0, resolve };
+      this.current = current;
+      this.state = 'busy';
+      current.timer = setTimeout(() => this.timedOut(current), INIT_LIMIT_MS + (current.cold ? 0 : inv.timeoutMs));
+      const next = this.pendingNext;
+      if (next) {
+        this.pendingNext = undefined;
+        this.deliver(next, current);
+      }
+    });
+  }
+
+  /** Kills the process and closes the Runtime API. */
+  stop(): void {
+    this.clearIdleTimer();
+    const wasDead = this.state === 'dead';
+    this.state = 'dead';
+    this.kill();
+    if (this.server) {
+      this.server.closeAllConnections();
+      this.server.close();
+    }
+    const current = this.current;
+    if (current && !current.done) void this.settle(current, { kind: 'exit', reason: 'Runtime exited with error: signal: killed' });
+    if (!wasDead) this.hooks.onChange(this);
+  }
+
+  private kill(): void {
+    const pid = this.child?.pid;
+    if (pid === undefined || this.child?.exitCode !== null || this.child.signalCode !== null) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try { this.child.kill('SIGKILL'); } catch { /* already gone */ }
+    }
+  }
+
+  private clearIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private output(chunk: Buffer): void {
+    const current = this.current;
+    if (current && !current.done) (current.delivered ? current.log : current.preLog).push(chunk);
+    this.hooks.onLog?.(chunk.toString('utf8'));
+  }
+
+  private exited(reason: string): void {
+    if (this.state === 'dead' && !this.current) return;
+    const current = this.current;
+    this.state = 'dead';
+    this.pendingNext = undefined;
+    if (this.server) {
+      this.server.closeAllConnections();
+      this.server.close();
+    }
+    if (current && !current.done) {
+      // A warm environment that died before taking the event (e.g. exit 129 right after
+      // posting an error): the invocation never ran and can go to a fresh environment.
+      const outcome: Outcome = !current.delivered && !current.cold ? { kind: 'undelivered' } : { kind: 'exit', reason };
+      void this.settle(current, outcome, true);
+    }
+    this.hooks.onChange(this);
+  }
+
+  private timedOut(current: Current): void {
+    if (current.done) return;
+    this.state = 'dead';
+    this.kill();
+    void this.settle(current, { kind: 'timeout' }, true);
+  }
+
+  private deliver(res: http.ServerResponse, current: Current): void {
+    const { inv } = current;
+    clearTimeout(current.timer);
+    current.delivered = true;
+    current.deliveredAt = performance.now();
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'Lambda-Runtime-Aws-Request-Id': inv.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(Date.now() + inv.timeoutMs),
+      'Lambda-Runtime-Invoked-Function-Arn': inv.invokedFunctionArn,
+      'Lambda-Runtime-Trace-Id': inv.traceId,
+      'Content-Length': String(inv.payload.length),
+    };
+    if (inv.clientContext) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
+    res.writeHead(200, headers);
+    res.end(inv.payload);
+    current.timer = setTimeout(() => this.timedOut(current), inv.timeoutMs);
+  }
+
+  private async settle(current: Current, outcome: Outcome, processGone = false): Promise<void> {
+    if (current.done) return;
+    current.done = true;
+    clearTimeout(current.timer);
+    const end = performance.now();
+    const durationMs = current.delivered ? end - current.deliveredAt : 0;
+    const maxMemory = this.maxMemoryMb();
+    if (!processGone) await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
+    if (this.current === current) this.current = undefined;
+    this.served++;
+    const log = this.formatLog(current, outcome, durationMs, maxMemory);
+    if (outcome.kind === 'initError' || outcome.kind === 'timeout') this.stop();
+    if (this.state !== 'dead') {
+      if (this.retired) this.stop();
+      else if (this.pendingNext) this.becomeIdle();
+      else this.state = 'finishing';
+    }
+    current.resolve({ outcome, log, durationMs });
+    this.hooks.onChange(this);
+  }
+
+  private becomeIdle(): void {
+    this.state = 'idle';
+    this.clearIdleTimer();
+    this.idleTimer = setTimeout(() => this.stop(), this.hooks.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private maxMemoryMb(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined) return 0;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
+      return kb ? Math.round(Number(kb) / 1024) : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private formatLog(current: Current, outcome: Outcome, durationMs: number, maxMemory: number): string {
+    const { inv } = current;
+    const id = inv.requestId;
+    let text = Buffer.concat(current.preLog).toString('utf8');
+    text += `START RequestId: ${id} Version: ${inv.version}\n`;
+    text += Buffer.concat(current.log).toString('utf8');
+    if (text.length && !text.endsWith('\n')) text += '\n';
+    if (outcome.kind === 'timeout') text += `${new Date().toISOString()} ${id} Task timed out after ${(inv.timeoutMs / 1000).toFixed(2)} seconds\n`;
+    if (outcome.kind === 'exit') text += `RequestId: ${id} Error: ${outcome.reason}\n`;
+    text += `END RequestId: ${id}\n`;
+    let report = `REPORT RequestId: ${id}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\t`
+      + `Memory Size: ${inv.memorySize} MB\tMax Memory Used: ${maxMemory} MB`;
+    if (current.cold && this.initDurationMs !== undefined) report += `\tInit Duration: ${this.initDurationMs.toFixed(2)} ms`;
+    if (outcome.kind === 'timeout') report += '\tStatus: timeout';
+    return text + report + '\t\n';
+  }
+
+  // ---- Runtime API
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = (req.url ?? '').split('?')[0] ?? '';
+    const reply = (status: number, body: unknown) => {
+      const text = JSON.stringify(body);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
+      res.end(text);
+    };
+    if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
+      req.resume();
+      this.next(res);
+      return;
+    }
+    const invocation = /^\/2018-06-01\/runtime\/invocation\/([^/]+)\/(response|error)$/.exec(url);
+    const initError = url === '/2018-06-01/runtime/init/error';
+    if (req.method !== 'POST' || (!invocation && !initError)) {
+      req.resume();
+      reply(404, { errorMessage: 'Not Found', errorType: 'NotFound' });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_RESPONSE_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const current = this.current;
+      const errorType = req.headers['lambda-runtime-function-error-type'];
+      const errorBody = () => body.length ? body
+        : Buffer.from(JSON.stringify({ errorMessage: 'Unknown application error occurred', errorType: typeof errorType === 'string' ? errorType : 'Unhandled' }));
+      if (initError) {
+        if (current && !current.done && !current.delivered && current.cold) {
+          reply(202, { status: 'OK' });
+          void this.settle(current, { kind: 'initError', body: errorBody() });
+        } else if (!current && this.served === 0) {
+          reply(202, { status: 'OK' });
+          this.stop();
+        } else {
+          reply(403, { errorType: 'InvalidStateTransition', errorMessage: 'State transition from Ready to InitError failed for runtime. Error: State transition is not allowed' });
+        }
+        return;
+      }
+      const [, requestId, kind] = invocation as RegExpExecArray;
+      if (!current || current.done || !current.delivered || current.inv.requestId !== requestId) {
+        reply(400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
+        return;
+      }
+      if (tooLarge) {
+        reply(413, { errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, errorType: 'RequestEntityTooLarge' });
+        const message = `Response payload size exceeded maximum allowed payload size (6291556 bytes).`;
+        void this.settle(current, { kind: 'error', body: Buffer.from(JSON.stringify({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: message })) });
+        return;
+      }
+      reply(202, { status: 'OK' });
+      void this.settle(current, kind === 'response' ? { kind: 'response', body } : { kind: 'error', body: errorBody() });
+    });
+  }
+
+  private next(res: http.ServerResponse): void {
+    if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
+    if (this.state === 'dead') {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ errorMessage: 'Internal Server Error', errorType: 'InternalServerError' }));
+      return;
+    }
+    const current = this.current;
+    if (current && !current.delivered && !current.done) {
+      this.deliver(res, current);
+      return;
+    }
+    this.pendingNext = res;
+    res.on('close', () => {
+      if (this.pendingNext === res) this.pendingNext = undefined;
+    });
+    if (!current && (this.state === 'finishing' || this.state === 'starting')) {
+      if (this.retired) {
+        this.stop();
+        return;
+      }
+      this.becomeIdle();
+      this.hooks.onChange(this);
+    }
+  }
+}

@@ -1,0 +1,357 @@
+// Function execution: warm pools of execution environments per function version and
+// configuration, each a child process talking to its own Runtime API (runtime-api.md §6).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Environment, type Invocation, type Outcome } from './environment.js';
+import {
+  bootstrapPath, buildEnvironment, hostPython, isExecutableFile, runtimeKind, type RuntimeKind,
+} from './launch.js';
+import { extractZip } from './zip.js';
+
+export { RuntimeNotAvailable } from './launch.js';
+
+export interface FunctionSpec {
+  functionArn: string;          // unqualified
+  functionName: string;
+  version: string;              // '$LATEST' or '1', …
+  runtime: string;              // nodejs18.x | nodejs20.x | nodejs22.x | python3.x | provided.al2 | provided.al2023
+  handler: string;
+  memorySize: number;
+  timeout: number;              // seconds
+  environment: Record<string, string>;
+  codeSha256: string;           // cache key for the unpacked code
+  code: () => Promise<Buffer>;  // the zip, fetched only when the code isn't unpacked yet
+  layers: { arn: string; codeSha256: string; code: () => Promise<Buffer> }[];   // in order
+  region: string;
+  credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }>;
+  endpointUrl: string;          // Latchkey's own URL → AWS_ENDPOINT_URL
+}
+
+export interface InvokeRequest {
+  payload: Buffer;
+  invokedFunctionArn: string;
+  clientContext?: string;       // base64 JSON, as the X-Amz-Client-Context header carries it
+  requestId: string;
+  logTail: boolean;
+}
+
+export interface InvokeResult {
+  functionError?: 'Unhandled' | 'Handled';
+  payload: Buffer;
+  logResult?: string;           // base64 of the last 4 KB of this invocation's log, when logTail
+  executedVersion: string;
+  durationMs: number;
+}
+
+export interface RuntimeManagerOptions {
+  /** Where code is unpacked: a temp dir owned by Latchkey, not the state directory. */
+  workDir: string;
+  idleTimeoutMs?: number;
+  maxEnvironmentsPerFunction?: number;
+  /** Receives every byte the functions write to stdout/stderr (e.g. for Latchkey's own log). */
+  onLog?: (functionName: string, text: string) => void;
+}
+
+const LOG_TAIL_BYTES = 4096;
+
+function shaDir(sha: string): string {
+  if (/^[0-9a-f]{64}$/i.test(sha)) return sha.toLowerCase();
+  const hex = Buffer.from(sha, 'base64').toString('hex');
+  return hex.length ? hex : Buffer.from(sha).toString('hex').slice(0, 64);
+}
+
+function configKey(spec: FunctionSpec): string {
+  return JSON.stringify([
+    spec.version, spec.codeSha256, spec.runtime, spec.handler, spec.memorySize, spec.timeout, spec.region, spec.endpointUrl,
+    Object.entries(spec.environment).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), spec.layers.map((l) => [l.arn, l.codeSha256]),
+  ]);
+}
+
+function traceId(): string {
+  const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epoch}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
+}
+
+function logStreamName(version: string): string {
+  const d = new Date();
+  const day = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
+  return `${day}/[${version}]${randomBytes(16).toString('hex')}`;
+}
+
+function errorPayload(errorType: string, errorMessage: string): Buffer {
+  return Buffer.from(JSON.stringify({ errorType, errorMessage }));
+}
+
+function tail(log: string): string {
+  const bytes = Buffer.from(log, 'utf8');
+  return bytes.subarray(Math.max(0, bytes.length - LOG_TAIL_BYTES)).toString('base64');
+}
+
+export class RuntimeManager {
+  private readonly workDir: string;
+  private readonly idleTimeoutMs: number;
+  private readonly maxEnvironments: number;
+  private readonly onLog?: (functionName: string, text: string) => void;
+  private readonly pools = new Map<string, Environment[]>();
+  private readonly waiters = new Map<string, (() => void)[]>();
+  private readonly unpacking = new Map<string, Promise<string>>();
+  private readonly layerDirs = new Map<Environment, string>();
+  /** Every environment not yet dead, whatever pool it is in. */
+  private readonly live = new Set<Environment>();
+  private closed = false;
+  private readonly exitHook = () => {
+    for (const env of [...this.live]) env.stop();
+  };
+
+  constructor(options: RuntimeManagerOptions) {
+    this.workDir = path.resolve(options.workDir);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+    this.maxEnvironments = options.maxEnvironmentsPerFunction ?? 10;
+    if (options.onLog) this.onLog = options.onLog;
+    process.on('exit', this.exitHook);
+  }
+
+  async invoke(spec: FunctionSpec, request: InvokeRequest): Promise<InvokeResult> {
+    if (this.closed) throw new Error('The runtime manager is closed');
+    const kind = runtimeKind(spec.runtime);
+    if (kind === 'python') await hostPython();
+    const started = Date.now();
+    const payload = request.payload.length ? request.payload : Buffer.from('{}');
+    const inv: Invocation = {
+      requestId: request.requestId,
+      payload,
+      invokedFunctionArn: request.invokedFunctionArn,
+      traceId: traceId(),
+      timeoutMs: Math.max(1, spec.timeout) * 1000,
+      version: spec.version,
+      memorySize: spec.memorySize,
+    };
+    if (request.clientContext) inv.clientContext = Buffer.from(request.clientContext, 'base64').toString('utf8');
+
+    let outcome: Outcome = { kind: 'undelivered' };
+    let log = '';
+    let durationMs = 0;
+    for (let attempt = 0; attempt < 3 && outcome.kind === 'undelivered'; attempt++) {
+      const env = await this.acquire(spec, kind);
+      if (!env) {
+        // provided runtime without an executable bootstrap
+        const taskRoot = path.join(this.workDir, 'code', shaDir(spec.codeSha256));
+        outcome = {
+          kind: 'initError',
+          body: errorPayload('Runtime.InvalidEntrypoint', `RequestId: ${inv.requestId} Error: Couldn't find valid bootstrap(s): [${taskRoot}/bootstrap /opt/bootstrap]`),
+        };
+        log = `START RequestId: ${inv.requestId} Version: ${spec.version}\nEND RequestId: ${inv.requestId}\n`;
+        break;
+      }
+      ({ outcome, log, durationMs } = await env.run(inv));
+    }
+    const result: InvokeResult = { payload: Buffer.alloc(0), executedVersion: spec.version, durationMs: durationMs || Date.now() - started };
+    switch (outcome.kind) {
+      case 'response':
+        result.payload = outcome.body;
+        break;
+      case 'error':
+      case 'initError':
+        result.functionError = 'Unhandled';
+        result.payload = outcome.body;
+        break;
+      case 'timeout':
+        result.functionError = 'Unhandled';
+        result.payload = errorPayload('Sandbox.Timedout', `RequestId: ${inv.requestId} Error: Task timed out after ${(inv.timeoutMs / 1000).toFixed(2)} seconds`);
+        break;
+      case 'exit':
+        result.functionError = 'Unhandled';
+        result.payload = errorPayload('Runtime.ExitError', `RequestId: ${inv.requestId} Error: ${outcome.reason}`);
+        break;
+      case 'undelivered':
+        result.functionError = 'Unhandled';
+        result.payload = errorPayload('Runtime.ExitError', `RequestId: ${inv.requestId} Error: Runtime exited without providing a reason`);
+        break;
+    }
+    if (request.logTail) result.logResult = tail(log);
+    return result;
+  }
+
+  /** Stops this function's environments; busy ones finish their invocation first. */
+  async reset(functionArn: string): Promise<void> {
+    const pool = this.pools.get(functionArn) ?? [];
+    for (const env of [...pool]) {
+      env.retired = true;
+      if (env.state === 'idle' || env.state === 'finishing' || env.state === 'dead') env.stop();
+    }
+    await this.cleanupDead();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    process.removeListener('exit', this.exitHook);
+    for (const env of [...this.live]) env.stop();
+    await this.cleanupDead();
+    for (const wake of [...this.waiters.values()].flat()) wake();
+    this.waiters.clear();
+  }
+
+  /** Environments currently alive for a function (for tests and diagnostics). */
+  environments(functionArn: string): { id: string; state: string; pid: number | undefined; version: string }[] {
+    return (this.pools.get(functionArn) ?? []).filter((e) => e.state !== 'dead').map((e) => ({ id: e.id, state: e.state, pid: e.pid, version: e.version }));
+  }
+
+  private async acquire(spec: FunctionSpec, kind: RuntimeKind): Promise<Environment | undefined> {
+    const key = configKey(spec);
+    let pool = this.pools.get(spec.functionArn);
+    if (!pool) this.pools.set(spec.functionArn, (pool = []));
+    for (;;) {
+      if (this.closed) throw new Error('The runtime manager is closed');
+      // A configuration or code change of this version: its old environments are stale.
+      for (const env of pool) {
+        if (env.version === spec.version && env.key !== key && (env.state === 'idle' || env.state === 'finishing') && !env.claimed) env.stop();
+      }
+      const free = (state: string) => pool.find((e) => e.key === key && e.state === state && !e.claimed && !e.retired);
+      const reuse = free('idle') ?? free('finishing');
+      if (reuse) {
+        reuse.claimed = true;
+        return reuse;
+      }
+      const live = pool.filter((e) => e.key === key && e.state !== 'dead').length;
+      if (live < this.maxEnvironments) return this.startEnvironment(spec, kind, key, pool);
+      await new Promise<void>((resolve) => {
+        const list = this.waiters.get(spec.functionArn) ?? [];
+        list.push(resolve);
+        this.waiters.set(spec.functionArn, list);
+      });
+    }
+  }
+
+  private async startEnvironment(spec: FunctionSpec, kind: RuntimeKind, key: string, pool: Environment[]): Promise<Environment | undefined> {
+    const id = randomUUID();
+    const env = new Environment(id, key, spec.version, {
+      idleTimeoutMs: this.idleTimeoutMs,
+      onChange: (e) => this.changed(spec.functionArn, e),
+      ...(this.onLog ? { onLog: (text: string) => this.onLog?.(spec.functionName, text) } : {}),
+    });
+    env.claimed = true;
+    pool.push(env);
+    this.live.add(env);
+    try {
+      const taskRoot = await this.unpackCode(spec);
+      const optDir = path.join(this.workDir, 'layers', id);
+      this.layerDirs.set(env, optDir);
+      await fs.mkdir(optDir, { recursive: true });
+      for (const layer of spec.layers) {
+        const layerDir = await this.unpack('layer-cache', layer.codeSha256, layer.code);
+        await fs.cp(layerDir, optDir, { recursive: true, verbatimSymlinks: true, force: true });
+      }
+      let command: string;
+      let args: string[] = [];
+      let runtimeDir: string;
+      let langBin: string | undefined;
+      let pythonVersion: string | undefined;
+      if (kind === 'node') {
+        command = process.execPath;
+        args = [bootstrapPath('node')];
+        runtimeDir = path.dirname(args[0] as string);
+        langBin = path.dirname(process.execPath);
+      } else if (kind === 'python') {
+        const py = await hostPython();
+        command = py.executable;
+        args = ['-u', bootstrapPath('python')];
+        runtimeDir = path.dirname(args[1] as string);
+        langBin = path.dirname(py.executable);
+        pythonVersion = py.version;
+      } else {
+        const candidates = [path.join(taskRoot, 'bootstrap'), path.join(optDir, 'bootstrap')];
+        const found = candidates.find(isExecutableFile);
+        if (!found) {
+          this.discard(env, pool);
+          return undefined;
+        }
+        command = found;
+        runtimeDir = path.dirname(found);
+      }
+      const credentials = await spec.credentials();
+      const streamName = logStreamName(spec.version);
+      await env.start((runtimeApi) => ({
+        command,
+        args,
+        cwd: taskRoot,
+        env: buildEnvironment({
+          kind, runtime: spec.runtime, functionName: spec.functionName, version: spec.version, memorySize: spec.memorySize,
+          handler: spec.handler, region: spec.region, taskRoot, optDir, runtimeDir, runtimeApi, logStreamName: streamName,
+          credentials, endpointUrl: spec.endpointUrl, variables: spec.environment,
+          ...(pythonVersion ? { pythonVersion } : {}), ...(langBin ? { langBin } : {}),
+        }),
+      }));
+      return env;
+    } catch (e) {
+      this.discard(env, pool);
+      throw e;
+    }
+  }
+
+  private discard(env: Environment, pool: Environment[]): void {
+    env.claimed = false;
+    env.stop();
+    this.live.delete(env);
+    const i = pool.indexOf(env);
+    if (i >= 0) pool.splice(i, 1);
+    void this.cleanupDead();
+  }
+
+  private changed(functionArn: string, env: Environment): void {
+    if (env.state === 'dead') {
+      this.live.delete(env);
+      const pool = this.pools.get(functionArn);
+      const i = pool?.indexOf(env) ?? -1;
+      if (pool && i >= 0) pool.splice(i, 1);
+      void this.removeLayers(env);
+    }
+    const waiting = this.waiters.get(functionArn);
+    if (waiting?.length) {
+      this.waiters.delete(functionArn);
+      for (const wake of waiting) wake();
+    }
+  }
+
+  private async removeLayers(env: Environment): Promise<void> {
+    const dir = this.layerDirs.get(env);
+    if (!dir) return;
+    this.layerDirs.delete(env);
+    await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private async cleanupDead(): Promise<void> {
+    const dead = [...this.layerDirs.keys()].filter((e) => e.state === 'dead');
+    await Promise.all(dead.map((e) => this.removeLayers(e)));
+  }
+
+  private unpackCode(spec: FunctionSpec): Promise<string> {
+    return this.unpack('code', spec.codeSha256, spec.code);
+  }
+
+  /** Unpacks a zip once per sha into `<workDir>/<area>/<sha-hex>/`, atomically. */
+  private unpack(area: string, sha: string, fetch: () => Promise<Buffer>): Promise<string> {
+    const dir = path.join(this.workDir, area, shaDir(sha));
+    const key = `${area}/${dir}`;
+    let pending = this.unpacking.get(key);
+    if (!pending) {
+      pending = (async () => {
+        if (existsSync(dir)) return dir;
+        const tmp = path.join(this.workDir, area, `.tmp-${randomUUID()}`);
+        try {
+          await extractZip(await fetch(), tmp);
+          await fs.rename(tmp, dir).catch(async (e: NodeJS.ErrnoException) => {
+            if (!existsSync(dir)) throw e;
+          });
+        } finally {
+          await fs.rm(tmp, { recursive: true, force: true });
+        }
+        return dir;
+      })();
+      this.unpacking.set(key, pending);
+      pending.catch(() => this.unpacking.delete(key));
+    }
+    return pending;
+  }
+}

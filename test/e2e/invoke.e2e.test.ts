@@ -1,0 +1,148 @@
+// Invoke runs real code, allowed or denied as AWS decides: the seeds' cross-account alias
+// walkthrough (owner shares my-function:prod with partner), errors and logs, and a function
+// that calls back into Latchkey with its execution role's credentials.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { zipSync, strToU8 } from 'fflate';
+import {
+  LambdaClient,
+  CreateFunctionCommand,
+  PublishVersionCommand,
+  CreateAliasCommand,
+  UpdateAliasCommand,
+  AddPermissionCommand,
+  InvokeCommand,
+  UpdateFunctionCodeCommand,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
+import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { sdkConfig, startServer, type RunningServer } from './support.js';
+
+const OWNER = '123456789012';
+const PARTNER = '111122223333';
+const FN = `arn:aws:lambda:us-east-1:${OWNER}:function:my-function`;
+const ROLE = `arn:aws:iam::${OWNER}:role/lambda-exec`;
+
+const zip = (files: Record<string, string>) => Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)]))));
+const decode = (p: Uint8Array | undefined) => JSON.parse(Buffer.from(p ?? []).toString('utf8'));
+
+let server: RunningServer;
+const lambda = (profile: string) => new LambdaClient(sdkConfig(server, profile));
+
+before(async () => {
+  server = await startServer();
+  const iam = new IAMClient(sdkConfig(server, 'owner'));
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'lambda-exec',
+      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+    }),
+  );
+  await lambda('owner').send(
+    new CreateFunctionCommand({
+      FunctionName: 'my-function',
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: ROLE,
+      Code: { ZipFile: zip({ 'index.js': 'exports.handler = async (event) => ({ version: process.env.AWS_LAMBDA_FUNCTION_VERSION, event });\n' }) },
+    }),
+  );
+});
+after(async () => server?.stop());
+
+describe('the seeds\' cross-account alias example', () => {
+  test('partner invokes my-function:prod once owner allows it; not the unqualified function', async () => {
+    await lambda('owner').send(new PublishVersionCommand({ FunctionName: 'my-function' }));
+    await lambda('owner').send(new CreateAliasCommand({ FunctionName: 'my-function', Name: 'prod', FunctionVersion: '1' }));
+    await lambda('owner').send(
+      new AddPermissionCommand({ FunctionName: 'my-function:prod', StatementId: 'xaccount', Action: 'lambda:InvokeFunction', Principal: PARTNER }),
+    );
+    const out = await lambda('partner').send(new InvokeCommand({ FunctionName: `${FN}:prod`, Payload: Buffer.from('{"a":1}') }));
+    assert.equal(out.StatusCode, 200);
+    assert.equal(out.ExecutedVersion, '1');
+    assert.deepEqual(decode(out.Payload), { version: '1', event: { a: 1 } });
+
+    await assert.rejects(lambda('partner').send(new InvokeCommand({ FunctionName: FN })), { name: 'AccessDeniedException' });
+    await assert.rejects(lambda('outsider').send(new InvokeCommand({ FunctionName: `${FN}:prod` })), { name: 'AccessDeniedException' });
+  });
+
+  test('moving the alias changes the executed version without new permissions', async () => {
+    await lambda('owner').send(new UpdateFunctionCodeCommand({ FunctionName: 'my-function', ZipFile: zip({ 'index.js': 'exports.handler = async () => "v2";\n' }) }));
+    await waitUntilFunctionUpdatedV2({ client: lambda('owner'), maxWaitTime: 10 }, { FunctionName: 'my-function' });
+    await lambda('owner').send(new PublishVersionCommand({ FunctionName: 'my-function' }));
+    await lambda('owner').send(new UpdateAliasCommand({ FunctionName: 'my-function', Name: 'prod', FunctionVersion: '2' }));
+    const out = await lambda('partner').send(new InvokeCommand({ FunctionName: `${FN}:prod` }));
+    assert.equal(out.ExecutedVersion, '2');
+    assert.equal(decode(out.Payload), 'v2');
+  });
+});
+
+describe('invocation types, errors and logs', () => {
+  test('DryRun checks permission only; Event answers 202', async () => {
+    const dry = await lambda('owner').send(new InvokeCommand({ FunctionName: 'my-function', InvocationType: 'DryRun' }));
+    assert.equal(dry.StatusCode, 204);
+    const event = await lambda('owner').send(new InvokeCommand({ FunctionName: 'my-function', InvocationType: 'Event' }));
+    assert.equal(event.StatusCode, 202);
+  });
+
+  test('a handler that throws: 200 with FunctionError Unhandled and AWS\'s error payload; log tail', async () => {
+    await lambda('owner').send(
+      new CreateFunctionCommand({
+        FunctionName: 'thrower',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: zip({ 'index.js': 'exports.handler = async () => { console.log("about to fail"); throw new TypeError("nope"); };\n' }) },
+      }),
+    );
+    const out = await lambda('owner').send(new InvokeCommand({ FunctionName: 'thrower', LogType: 'Tail' }));
+    assert.equal(out.StatusCode, 200);
+    assert.equal(out.FunctionError, 'Unhandled');
+    const payload = decode(out.Payload);
+    assert.equal(payload.errorType, 'TypeError');
+    assert.equal(payload.errorMessage, 'nope');
+    const log = Buffer.from(out.LogResult!, 'base64').toString('utf8');
+    assert.match(log, /START RequestId: /);
+    assert.match(log, /about to fail/);
+    assert.match(log, /REPORT RequestId: /);
+  });
+});
+
+describe('a function calling Latchkey with its execution role', () => {
+  test('its identity is the role session; what it may do is the role\'s policies\' business', async () => {
+    await new IAMClient(sdkConfig(server, 'owner')).send(
+      new PutRolePolicyCommand({
+        RoleName: 'lambda-exec',
+        PolicyName: 'invoke-my-function',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${FN}*` }] }),
+      }),
+    );
+    const code = `
+const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
+const { LambdaClient, InvokeCommand } = require('@aws-sdk/client-lambda');
+exports.handler = async () => {
+  const me = await new STSClient({}).send(new GetCallerIdentityCommand({}));
+  const call = async (name) => {
+    try {
+      const r = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: name }));
+      return r.StatusCode;
+    } catch (e) {
+      return e.name;
+    }
+  };
+  return { arn: me.Arn, allowed: await call('my-function'), denied: await call('thrower') };
+};
+`;
+    await lambda('owner').send(
+      new CreateFunctionCommand({ FunctionName: 'caller', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Timeout: 30, Code: { ZipFile: zip({ 'index.js': code }) } }),
+    );
+    const out = await lambda('owner').send(new InvokeCommand({ FunctionName: 'caller' }));
+    assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
+    assert.deepEqual(decode(out.Payload), {
+      arn: `arn:aws:sts::${OWNER}:assumed-role/lambda-exec/caller`,
+      allowed: 200,
+      denied: 'AccessDeniedException',
+    });
+  });
+});
