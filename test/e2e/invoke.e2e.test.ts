@@ -107,6 +107,20 @@ describe('invocation types, errors and logs', () => {
     assert.match(log, /about to fail/);
     assert.match(log, /REPORT RequestId: /);
   });
+
+  test('payloads over the limits: RequestEntityTooLargeException (6 MB, 1 MB for Event); the function is not run', async () => {
+    const tooBig = (bytes: number) => Buffer.from(JSON.stringify('x'.repeat(bytes - 2)));
+    await assert.rejects(
+      lambda('owner').send(new InvokeCommand({ FunctionName: 'my-function', Payload: tooBig(6 * 1024 * 1024 + 1) })),
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) =>
+        e.name === 'RequestEntityTooLargeException' && e.$metadata?.httpStatusCode === 413 &&
+        e.message === 'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+    );
+    await assert.rejects(
+      lambda('owner').send(new InvokeCommand({ FunctionName: 'my-function', InvocationType: 'Event', Payload: tooBig(1024 * 1024 + 1) })),
+      (e: Error) => e.name === 'RequestEntityTooLargeException' && e.message === '1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)',
+    );
+  });
 });
 
 describe('a function calling Latchkey with its execution role', () => {

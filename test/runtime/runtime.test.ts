@@ -259,7 +259,9 @@ describe('Node.js handlers', () => {
   });
 
   test('warm reuse: the same process serves consecutive invokes; code is unpacked once', async () => {
-    const spec = fn('node-warm', { 'index.js': NODE_CJS });
+    // Content of its own: zips of the same files made within the same 2-second DOS timestamp share a
+    // CodeSha256 and would already be unpacked by an earlier test.
+    const spec = fn('node-warm', { 'index.js': NODE_CJS, 'warm.txt': randomUUID() });
     const fetchesBefore = codeFetches;
     const a = json(await invoke(spec)) as { count: number; pid: number };
     const b = json(await invoke(spec)) as { count: number; pid: number };

@@ -394,6 +394,8 @@ export const functionOperations: ServiceOperations = {
         tx.delete('policy', ref.arn);
         tx.delete('function', ref.key);
       });
+      // A deleted function's warm environments must not outlive it (a new function of the same name would otherwise reuse them).
+      if (ref.qualifier === undefined) void ctx.deps.runtime?.reset(ref.arn);
       return undefined;
     },
   },

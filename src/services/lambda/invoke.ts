@@ -13,6 +13,7 @@ import type { LayerVersionDoc } from './resources.js';
 import { configurationFor, LambdaErrors, layerVersionKey, resolveFunction, type FunctionConfiguration } from './resources.js';
 
 const SYNC_LIMIT = 6 * 1024 * 1024;
+// 1 MB since AWS raised the asynchronous limit from 256 KB in October 2025.
 const ASYNC_LIMIT = 1024 * 1024;
 /** AWS retries an asynchronous invocation that fails up to two more times. */
 const ASYNC_ATTEMPTS = 3;
@@ -91,11 +92,12 @@ export const invokeOperations: ServiceOperations = {
       const { input, deps } = ctx;
       const type = input.InvocationType ?? 'RequestResponse';
       const size = input.Payload?.length ?? 0;
-      if (type === 'RequestResponse' && size > SYNC_LIMIT) {
-        throw new AwsError('RequestTooLargeException', `Request must be smaller than ${SYNC_LIMIT} bytes for the InvokeFunction operation`, 413);
-      }
+      // The texts AWS sends (seen in users' reports); both are RequestEntityTooLargeException.
       if (type === 'Event' && size > ASYNC_LIMIT) {
-        throw new AwsError('RequestTooLargeException', `Request must be smaller than ${ASYNC_LIMIT} bytes for the InvokeFunction operation`, 413);
+        throw new AwsError('RequestEntityTooLargeException', `${size} byte payload is too large for the Event invocation type (limit ${ASYNC_LIMIT} bytes)`, 413);
+      }
+      if (size > SYNC_LIMIT) {
+        throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${SYNC_LIMIT} bytes for the InvokeFunction operation`, 413);
       }
       const ref = resolveFunction(ctx, input.FunctionName, input.Qualifier);
       const now = deps.now().getTime();
