@@ -349,6 +349,7 @@ const GET_DELETE = [
   ['get_function_configuration', 'GetFunctionConfiguration'],
   ['delete_function', 'DeleteFunction'],
 ] as [string, string][];
+const CONCURRENCY_GET: [string, string] = ['get_function_concurrency', 'GetFunctionConcurrency'];
 
 /** The parameters of test_function_name_and_qualifier_validation that are still in the test. */
 const NAME_VALIDATION: Record<string, { FunctionName: string; Qualifier?: string }> = {
@@ -442,8 +443,8 @@ const functionCases: Case[] = [
       step('DeleteFunction', { ...FN, Qualifier: '1233' }, 'delete_function_response_non_existent_with_qualifier'),
     ],
   },
-  ...perOperation('test_ops_on_nonexisting_fn', GET_DELETE, (op) => [step(op, FN, 'not_found_exception')]),
-  ...perOperation('test_get_function_wrong_region', GET_DELETE, (op) => [
+  ...perOperation('test_ops_on_nonexisting_fn', [...GET_DELETE, CONCURRENCY_GET], (op) => [step(op, FN, 'not_found_exception')]),
+  ...perOperation('test_get_function_wrong_region', [...GET_DELETE, CONCURRENCY_GET], (op) => [
     fixtureCreate(undefined, { Description: 'Initial description' }),
     step(op, { FunctionName: 'arn:aws:lambda:eu-central-1:{{account}}:function:{{fn}}' }, 'wrong_region_exception'),
   ]),
@@ -939,8 +940,46 @@ const layerCases: Case[] = [
   },
 ];
 
+const RESERVED = `${API}::TestLambdaReservedConcurrency`;
+const reservedConcurrencyCases: Case[] = [
+  {
+    recording: `${RESERVED}::test_function_concurrency`,
+    steps: [
+      fixtureCreate(),
+      step('PutFunctionConcurrency', { ...FN, ReservedConcurrentExecutions: 0 }, 'put_function_concurrency_with_reserved_0'),
+      step('PutFunctionConcurrency', { ...FN, ReservedConcurrentExecutions: 1 }, 'put_function_concurrency_with_reserved_1'),
+      step('GetFunctionConcurrency', FN, 'get_function_concurrency'),
+      step('DeleteFunctionConcurrency', FN, 'delete_response'),
+      step('GetFunctionConcurrency', FN, 'get_function_concurrency_after_delete'),
+    ],
+  },
+  {
+    // The inputs are our reading of the recorded keys: a missing function with a valid and with
+    // an out-of-limit reservation (not-found is checked first), and a version-qualified ARN.
+    recording: `${RESERVED}::test_function_concurrency_exceptions`,
+    steps: [
+      fixtureCreate(),
+      step('PutFunctionConcurrency', { FunctionName: 'doesnotexist', ReservedConcurrentExecutions: 1 }, 'put_function_concurrency_with_function_name_doesnotexist'),
+      step('PutFunctionConcurrency', { FunctionName: 'doesnotexist', ReservedConcurrentExecutions: 2000 }, 'put_function_concurrency_with_function_name_doesnotexist_and_invalid_concurrency'),
+      step('PutFunctionConcurrency', { FunctionName: '{{fnArn}}:$LATEST', ReservedConcurrentExecutions: 1 }, 'put_function_concurrency_with_qualified_arn'),
+    ],
+  },
+  {
+    // AWS's default account limit (1,000) with its unreserved minimum of 100.
+    recording: `${RESERVED}::test_function_concurrency_limits`,
+    names: { '<min_unreserved_concurrency>': '100' },
+    steps: [
+      fixtureCreate(),
+      step('PutFunctionConcurrency', { ...FN, ReservedConcurrentExecutions: 1001 }, 'put_function_concurrency_account_limit_exceeded'),
+      step('PutFunctionConcurrency', { ...FN, ReservedConcurrentExecutions: 901 }, 'put_function_concurrency_below_unreserved_min_value'),
+    ],
+  },
+];
+
 /** Every replayed case, in the order the suite runs them. */
-export const CASES: Case[] = [...permissionCases, ...layerPolicyCases, ...functionCases, ...versionAliasCases, ...tagCases, ...layerCases];
+export const CASES: Case[] = [
+  ...permissionCases, ...layerPolicyCases, ...functionCases, ...versionAliasCases, ...tagCases, ...layerCases, ...reservedConcurrencyCases,
+];
 
 // ---------------------------------------------------------------------------------------
 // Recorded but not replayed
@@ -956,7 +995,7 @@ const NOT_REPLAYED: [test: (r: Recording) => boolean, reason: string][] = [
   [(r) => /test_lambda\.py::TestLambda(Features|Aliases)::/.test(r.id), 'needs Invoke (not implemented yet)'],
   [(r) => /::TestLambdaUrl::/.test(r.id), 'function URL configuration APIs (function URLs are not implemented yet)'],
   [(r) => /test_lambda\.py::TestLambdaURL::|test_lambda\.py::TestLambdaPermissions::test_lambda_permission_url_invocation/.test(r.id), 'needs function URLs (not implemented yet)'],
-  [(r) => /\[(get_function_url_config|get_function_code_signing_config|get_function_event_invoke_config|get_function_concurrency)\]$/.test(r.id), 'another API (function URL config, code signing, event invoke config or concurrency), not served'],
+  [(r) => /\[(get_function_url_config|get_function_code_signing_config|get_function_event_invoke_config)\]$/.test(r.id), 'another API (function URL config, code signing or event invoke config), not served'],
   [(r) => /\[(event_source_mapping|capacity_provider)\]$|test_create_tag_on_esm_create$/.test(r.id), 'tags of event source mappings / capacity providers, which Latchkey does not model'],
   [(r) => /test_lambda_code_location_s3|test_layer_s3_content$/.test(r.id), 'needs S3 (code uploaded to a bucket)'],
   [(r) => /cloudformation\//.test(r.id), 'needs CloudFormation'],

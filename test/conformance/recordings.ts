@@ -57,7 +57,7 @@ function readJson(file: string): Record<string, RawEntry> {
 
 /**
  * Test classes and tests whose subject is an API under test. Everything else in the snapshot
- * files (event source mappings, URLs configs, concurrency, code signing, SnapStart, images,
+ * files (event source mappings, URLs configs, provisioned concurrency, code signing, SnapStart, images,
  * logging config, size limits, …) is about other APIs and outside this suite.
  */
 const UNIVERSE_SELECTORS: RegExp[] = [
@@ -68,6 +68,7 @@ const UNIVERSE_SELECTORS: RegExp[] = [
   /::TestLambdaTag::/,
   /::TestLambdaTags::/,
   /::TestLambdaLayer::/,
+  /::TestLambdaReservedConcurrency::/,
   /::TestLambdaFunction::test_(function_lifecycle|redundant_updates|ops_with_arn_qualifier_mismatch|ops_on_nonexisting_version|delete_on_nonexisting_version|ops_on_nonexisting_fn|get_function_wrong_region|function_arns|function_name_and_qualifier_validation|create_lambda_exceptions|update_lambda_exceptions|lambda_code_location_zipfile|lambda_code_location_s3|lambda_code_location_s3_errors|invalid_invoke|lambda_concurrent_code_updates|lambda_concurrent_config_updates)\b/,
 ];
 

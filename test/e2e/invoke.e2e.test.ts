@@ -15,6 +15,10 @@ import {
   InvokeCommand,
   UpdateFunctionCodeCommand,
   waitUntilFunctionUpdatedV2,
+  PutFunctionConcurrencyCommand,
+  GetFunctionConcurrencyCommand,
+  DeleteFunctionConcurrencyCommand,
+  GetFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { sdkConfig, startServer, type RunningServer } from './support.js';
@@ -120,6 +124,61 @@ describe('invocation types, errors and logs', () => {
       lambda('owner').send(new InvokeCommand({ FunctionName: 'my-function', InvocationType: 'Event', Payload: tooBig(1024 * 1024 + 1) })),
       (e: Error) => e.name === 'RequestEntityTooLargeException' && e.message === '1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)',
     );
+  });
+});
+
+describe('reserved concurrency', () => {
+  // One attempt: the SDK would otherwise retry a throttled call.
+  const owner = () => new LambdaClient({ ...sdkConfig(server, 'owner'), maxAttempts: 1 });
+  const throttled = (e: Error & { Reason?: string; $metadata?: { httpStatusCode?: number } }) =>
+    e.name === 'TooManyRequestsException' && e.$metadata?.httpStatusCode === 429 && e.Reason === 'ReservedFunctionConcurrentInvocationLimitExceeded';
+  const sleep = (ms: number) => owner().send(new InvokeCommand({ FunctionName: 'sleeper', Payload: Buffer.from(JSON.stringify({ ms })) }));
+
+  before(async () => {
+    await owner().send(
+      new CreateFunctionCommand({
+        FunctionName: 'sleeper',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: zip({ 'index.js': 'exports.handler = async (e) => { await new Promise((r) => setTimeout(r, e.ms ?? 0)); return "done"; };\n' }) },
+      }),
+    );
+  });
+
+  test('0 reserved: every synchronous invoke is throttled; GetFunction shows the reservation', async () => {
+    const put = await owner().send(new PutFunctionConcurrencyCommand({ FunctionName: 'sleeper', ReservedConcurrentExecutions: 0 }));
+    assert.equal(put.ReservedConcurrentExecutions, 0);
+    await assert.rejects(sleep(0), throttled);
+    assert.deepEqual((await owner().send(new GetFunctionCommand({ FunctionName: 'sleeper' }))).Concurrency, { ReservedConcurrentExecutions: 0 });
+  });
+
+  test('1 reserved: of two concurrent invokes one runs and one is throttled; deleting the reservation lifts it', async () => {
+    await owner().send(new PutFunctionConcurrencyCommand({ FunctionName: 'sleeper', ReservedConcurrentExecutions: 1 }));
+    assert.equal((await owner().send(new GetFunctionConcurrencyCommand({ FunctionName: 'sleeper' }))).ReservedConcurrentExecutions, 1);
+    const outcomes = await Promise.allSettled([sleep(400), sleep(400)]);
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1);
+    const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    assert.ok(throttled(rejected.reason), String(rejected.reason));
+    assert.equal(decode((await sleep(0)).Payload), 'done', 'the slot is free again once the first invoke finished');
+
+    await owner().send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'sleeper' }));
+    assert.equal((await owner().send(new GetFunctionConcurrencyCommand({ FunctionName: 'sleeper' }))).ReservedConcurrentExecutions, undefined);
+    const both = await Promise.all([sleep(200), sleep(200)]);
+    assert.deepEqual(both.map((r) => decode(r.Payload)), ['done', 'done']);
+  });
+
+  test('versions and aliases are refused; the account keeps 100 unreserved', async () => {
+    await assert.rejects(
+      owner().send(new PutFunctionConcurrencyCommand({ FunctionName: 'sleeper:$LATEST', ReservedConcurrentExecutions: 1 })),
+      (e: Error) => e.name === 'InvalidParameterValueException' && /Aliases and versions do not support this operation/.test(e.message),
+    );
+    await assert.rejects(
+      owner().send(new PutFunctionConcurrencyCommand({ FunctionName: 'sleeper', ReservedConcurrentExecutions: 901 })),
+      (e: Error) => e.name === 'InvalidParameterValueException' && /below its minimum value of \[100\]/.test(e.message),
+    );
+    assert.equal((await owner().send(new PutFunctionConcurrencyCommand({ FunctionName: 'sleeper', ReservedConcurrentExecutions: 900 }))).ReservedConcurrentExecutions, 900);
+    await owner().send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'sleeper' }));
   });
 });
 

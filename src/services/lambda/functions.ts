@@ -285,6 +285,7 @@ export const functionOperations: ServiceOperations = {
         Configuration: configuration,
         Code: { RepositoryType: 'S3', Location: codeLocation(ctx, configuration.CodeSha256) },
         ...(Object.keys(fn.tags).length > 0 ? { Tags: fn.tags } : {}),
+        ...(fn.reservedConcurrency !== undefined ? { Concurrency: { ReservedConcurrentExecutions: fn.reservedConcurrency } } : {}),
       };
     },
   },

@@ -3,6 +3,7 @@
 
 import type { ServiceDefinition } from '../pipeline.js';
 import { aliasOperations } from './aliases.js';
+import { concurrencyOperations } from './concurrency.js';
 import { functionOperations } from './functions.js';
 import { invokeOperations } from './invoke.js';
 import { layerOperations } from './layers.js';
@@ -10,7 +11,7 @@ import { policyOperations } from './policies.js';
 import { tagOperations } from './tags.js';
 
 export const lambdaService: ServiceDefinition = {
-  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations, ...invokeOperations },
+  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations, ...invokeOperations, ...concurrencyOperations },
   accessDeniedCode: 'AccessDeniedException',
   changesIdentities: false,
 };

@@ -3,6 +3,7 @@
 // included), and run by the runtime with the execution role's credentials.
 
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { AwsError } from '../../aws/errors.js';
 import type { FunctionSpec, InvokeResult, RuntimeManager } from '../../runtime/index.js';
 import { RuntimeNotAvailable } from '../../runtime/index.js';
@@ -10,6 +11,7 @@ import type { OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck } from './access.js';
 import { executionRoleCredentials } from './executionRole.js';
 import type { LayerVersionDoc } from './resources.js';
+import { releaseSlot, reservedConcurrencyExceeded, tryAcquireSlot } from './concurrency.js';
 import { configurationFor, LambdaErrors, layerVersionKey, resolveFunction, type FunctionConfiguration } from './resources.js';
 
 const SYNC_LIMIT = 6 * 1024 * 1024;
@@ -17,6 +19,8 @@ const SYNC_LIMIT = 6 * 1024 * 1024;
 const ASYNC_LIMIT = 1024 * 1024;
 /** AWS retries an asynchronous invocation that fails up to two more times. */
 const ASYNC_ATTEMPTS = 3;
+/** How often a throttled asynchronous invocation looks for a free slot again. */
+const EVENT_THROTTLE_WAIT_MS = 50;
 
 type InvokeInput = {
   FunctionName: string;
@@ -121,17 +125,25 @@ export const invokeOperations: ServiceOperations = {
       if (!runtime) throw new AwsError('ServiceException', 'This Latchkey server runs no functions.', 500);
       const spec = await specFor(ctx, configuration);
       const invokedArn = ref.resourceArn;
+      const reserved = resolved.fn.reservedConcurrency;
       if (type === 'Event') {
         const requestId = randomUUID();
         void (async () => {
+          // Throttled events wait for a free slot as AWS's queue does; with nothing reserved they
+          // can never run and are dropped (AWS keeps retrying them for up to six hours first).
+          if (reserved === 0) return;
           for (let attempt = 0; attempt < ASYNC_ATTEMPTS; attempt++) {
-            const result = await run(runtime, spec, invokedArn, input, requestId).catch(() => null);
+            while (!tryAcquireSlot(runtime, ref.arn, reserved)) await delay(EVENT_THROTTLE_WAIT_MS);
+            const result = await run(runtime, spec, invokedArn, input, requestId)
+              .catch(() => null)
+              .finally(() => releaseSlot(runtime, ref.arn));
             if (result && !result.functionError) return;
           }
         })();
         return { StatusCode: 202 };
       }
-      const result = await run(runtime, spec, invokedArn, input, ctx.requestId);
+      if (!tryAcquireSlot(runtime, ref.arn, reserved)) throw reservedConcurrencyExceeded();
+      const result = await run(runtime, spec, invokedArn, input, ctx.requestId).finally(() => releaseSlot(runtime, ref.arn));
       return {
         StatusCode: 200,
         ExecutedVersion: result.executedVersion,

@@ -33,6 +33,8 @@ export interface FunctionDoc {
   lastPublished: { version: string; fingerprint: string } | null;
   /** An update still in progress: until when, and the RevisionId it ends with. */
   updating?: { until: number; revisionId: string };
+  /** PutFunctionConcurrency's ReservedConcurrentExecutions; absent when none is reserved. */
+  reservedConcurrency?: number;
 }
 
 export interface VersionDoc {

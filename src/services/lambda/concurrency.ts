@@ -1,0 +1,108 @@
+// Reserved concurrency: PutFunctionConcurrency, GetFunctionConcurrency,
+// DeleteFunctionConcurrency, and the count of running invocations Invoke checks it against.
+
+import { AwsError } from '../../aws/errors.js';
+import { ModeledAwsError } from '../../aws/model.js';
+import type { RuntimeManager } from '../../runtime/index.js';
+import type { OperationContext, ServiceOperations } from '../operation.js';
+import { functionCheck } from './access.js';
+import { functionKey, LambdaErrors, resolveFunction, type FunctionDoc, type FunctionRef } from './resources.js';
+
+/** AWS's default account concurrency, and what must stay unreserved of it (recorded texts name the minimum). */
+const ACCOUNT_CONCURRENCY = 1000;
+const MIN_UNRESERVED = 100;
+
+/** Reserved concurrency applies to the function, never to a version or alias (recorded). */
+function unqualifiedFunction(ctx: OperationContext<{ FunctionName: string }>): FunctionRef {
+  const ref = resolveFunction(ctx, ctx.input.FunctionName);
+  if (ref.qualifier !== undefined) {
+    throw new AwsError(
+      'InvalidParameterValueException',
+      'This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.',
+      400,
+    );
+  }
+  return ref;
+}
+
+export const concurrencyOperations: ServiceOperations = {
+  PutFunctionConcurrency: {
+    authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'PutFunctionConcurrency', unqualifiedFunction(ctx)),
+    async handle(ctx: OperationContext<{ FunctionName: string; ReservedConcurrentExecutions: number }>) {
+      const ref = unqualifiedFunction(ctx);
+      const reserved = ctx.input.ReservedConcurrentExecutions;
+      await ctx.deps.store.lambdaTransact((tx) => {
+        const fn = tx.get<FunctionDoc>('function', ref.key);
+        // This operation names $LATEST in its not-found text (recorded).
+        if (!fn) throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
+        const reservedByOthers = tx
+          .list<FunctionDoc>('function', functionKey(ref.accountId, ref.region, ''))
+          .filter((other) => other.name !== fn.name)
+          .reduce((sum, other) => sum + (other.reservedConcurrency ?? 0), 0);
+        if (ACCOUNT_CONCURRENCY - reservedByOthers - reserved < MIN_UNRESERVED) {
+          throw new ModeledAwsError(
+            'InvalidParameterValueException',
+            `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MIN_UNRESERVED}].`,
+            400,
+            { Type: null },
+          );
+        }
+        tx.put('function', ref.key, { ...fn, reservedConcurrency: reserved });
+      });
+      return { ReservedConcurrentExecutions: reserved };
+    },
+  },
+
+  GetFunctionConcurrency: {
+    authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'GetFunctionConcurrency', unqualifiedFunction(ctx)),
+    async handle(ctx) {
+      const ref = unqualifiedFunction(ctx);
+      const fn = await ctx.deps.store.lambdaGet<FunctionDoc>('function', ref.key);
+      if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
+      return fn.reservedConcurrency === undefined ? {} : { ReservedConcurrentExecutions: fn.reservedConcurrency };
+    },
+  },
+
+  DeleteFunctionConcurrency: {
+    authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'DeleteFunctionConcurrency', unqualifiedFunction(ctx)),
+    async handle(ctx) {
+      const ref = unqualifiedFunction(ctx);
+      await ctx.deps.store.lambdaTransact((tx) => {
+        const fn = tx.get<FunctionDoc>('function', ref.key);
+        if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
+        const { reservedConcurrency: _removed, ...rest } = fn;
+        tx.put('function', ref.key, rest);
+      });
+      return undefined;
+    },
+  },
+};
+
+/**
+ * Invocations running per function, per server (keyed by its RuntimeManager, so two servers in
+ * one process never share counts). Every version and alias of a function draws on the same
+ * reservation, as on AWS.
+ */
+const running = new WeakMap<RuntimeManager, Map<string, number>>();
+
+/** Counts one more running invocation, unless the function's reservation is used up. */
+export function tryAcquireSlot(runtime: RuntimeManager, functionArn: string, reserved: number | undefined): boolean {
+  let counts = running.get(runtime);
+  if (!counts) running.set(runtime, (counts = new Map()));
+  const now = counts.get(functionArn) ?? 0;
+  if (reserved !== undefined && now >= reserved) return false;
+  counts.set(functionArn, now + 1);
+  return true;
+}
+
+export function releaseSlot(runtime: RuntimeManager, functionArn: string): void {
+  const counts = running.get(runtime);
+  const now = counts?.get(functionArn) ?? 0;
+  if (now <= 1) counts?.delete(functionArn);
+  else counts!.set(functionArn, now - 1);
+}
+
+/** What a synchronous invoke over the reservation gets (text and reason as AWS sends them; guessed from memory). */
+export function reservedConcurrencyExceeded(): AwsError {
+  return new ModeledAwsError('TooManyRequestsException', 'Rate Exceeded.', 429, { Reason: 'ReservedFunctionConcurrentInvocationLimitExceeded' });
+}
