@@ -13,6 +13,7 @@ export interface LoadResult {
   rps: number;
   non2xx: number;
   errors: number;
+  p50: number;
   p99: number;
   meanMs: number;
 }
@@ -66,9 +67,10 @@ export async function load(
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
+  const p50 = latencies[Math.floor(latencies.length * 0.5)] ?? NaN;
   const p99 = latencies[Math.floor(latencies.length * 0.99)] ?? NaN;
   const mean = latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length);
-  return { rps: latencies.length / elapsed, non2xx, errors, p99: Math.round(p99 * 10) / 10, meanMs: mean };
+  return { rps: latencies.length / elapsed, non2xx, errors, p50, p99, meanMs: mean };
 }
 
 async function freePort(): Promise<number> {

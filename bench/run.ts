@@ -10,6 +10,7 @@ import type { Scenario } from '../test/iam/differential/scenario.js';
 import { fuzzTiming } from './fuzz.js';
 import { stsBench } from './sts.js';
 import { lambdaBench } from './lambda.js';
+import { invokeBench } from './invoke.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -78,3 +79,4 @@ console.log(
 
 await stsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await lambdaBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+await invokeBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));

@@ -35,8 +35,8 @@ export async function stsBench(seconds: number): Promise<void> {
     console.log(`\nsts get-caller-identity over HTTP, ${CONNECTIONS} keep-alive connections, ${seconds} s each, one run:`);
     console.log('| server | requests/s | p99 latency (ms) | non-2xx | errors |');
     console.log('|---|---:|---:|---:|---:|');
-    console.log(`| Latchkey (SigV4 verified) | ${fmt(l.rps)} | ${l.p99} | ${l.non2xx} | ${l.errors} |`);
-    if (m) console.log(`| moto server (no signature check) | ${fmt(m.rps)} | ${m.p99} | ${m.non2xx} | ${m.errors} |`);
+    console.log(`| Latchkey (SigV4 verified) | ${fmt(l.rps)} | ${l.p99.toFixed(1)} | ${l.non2xx} | ${l.errors} |`);
+    if (m) console.log(`| moto server (no signature check) | ${fmt(m.rps)} | ${m.p99.toFixed(1)} | ${m.non2xx} | ${m.errors} |`);
     else console.log('| moto server | not started (python3 -m moto.server unavailable) | | | |');
     const target = l.rps >= 5000 ? 'met' : `MISSED by ${((1 - l.rps / 5000) * 100).toFixed(0)}%`;
     console.log(`Latchkey / moto: ${m ? `${(l.rps / m.rps).toFixed(1)}x` : 'n/a'} (target >= 10x); Latchkey target 5,000 requests/s: ${target}.`);

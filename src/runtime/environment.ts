@@ -9,8 +9,15 @@ import type { AddressInfo } from 'node:net';
 const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 /** Lambda's init phase limit. */
 const INIT_LIMIT_MS = 10_000;
-/** How long stdout/stderr may trail a Runtime API call before an invocation's log is closed. */
-const LOG_SETTLE_MS = 3;
+/**
+ * Output the runtime wrote before its Runtime API call must reach the invocation's log. The
+ * bootstraps write stdout/stderr synchronously (Node writes pipes synchronously on Linux, Python
+ * runs with -u), so it is already in the pipe when the call arrives; we read until a poll phase
+ * brings nothing new (two event-loop turns), for at most LOG_SETTLE_MAX_MS. (A fixed 3 ms wait
+ * was most of a warm invoke's latency, and still lost the end of large logs under load.)
+ */
+const LOG_SETTLE_MAX_MS = 20;
+const twoTurns = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 export interface Invocation {
   requestId: string;
@@ -70,6 +77,8 @@ export class Environment {
   private pendingNext?: http.ServerResponse;
   private current?: Current;
   private spawnedAt = 0;
+  /** Chunks of stdout/stderr received so far: the log settles once a poll phase adds none. */
+  private outputChunks = 0;
   private initDurationMs?: number;
   private idleTimer?: NodeJS.Timeout;
 
@@ -107,7 +116,10 @@ export class Environment {
       detached: true,   // own process group: killed as a whole, deaf to the terminal's signals
     });
     this.child = child;
-    const onData = (chunk: Buffer) => this.output(chunk);
+    const onData = (chunk: Buffer) => {
+      this.outputChunks++;
+      this.output(chunk);
+    };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.on('error', (err) => this.exited(`Runtime exited with error: ${err.message}`));
@@ -226,7 +238,14 @@ export class Environment {
     const end = performance.now();
     const durationMs = current.delivered ? end - current.deliveredAt : 0;
     const maxMemory = this.maxMemoryMb();
-    if (!processGone) await new Promise((r) => setTimeout(r, LOG_SETTLE_MS));
+    if (!processGone) {
+      const deadline = performance.now() + LOG_SETTLE_MAX_MS;
+      let seen;
+      do {
+        seen = this.outputChunks;
+        await twoTurns();
+      } while (this.outputChunks !== seen && performance.now() < deadline);
+    }
     if (this.current === current) this.current = undefined;
     this.served++;
     const log = this.formatLog(current, outcome, durationMs, maxMemory);
