@@ -10,11 +10,12 @@ const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 /** Lambda's init phase limit. */
 const INIT_LIMIT_MS = 10_000;
 /**
- * Output the runtime wrote before its Runtime API call must reach the invocation's log. The
- * bootstraps write stdout/stderr synchronously (Node writes pipes synchronously on Linux, Python
- * runs with -u), so it is already in the pipe when the call arrives; we read until a poll phase
- * brings nothing new (two event-loop turns), for at most LOG_SETTLE_MAX_MS. (A fixed 3 ms wait
- * was most of a warm invoke's latency, and still lost the end of large logs under load.)
+ * Output the runtime wrote before its Runtime API call must reach the invocation's log. Our
+ * bootstraps make sure it has left their process before the call (the Node bootstrap waits for
+ * stdout/stderr to drain, Python runs with -u), so it is in the pipe when the call arrives; we
+ * read until a poll phase brings nothing new (two event-loop turns), for at most
+ * LOG_SETTLE_MAX_MS. (A fixed 3 ms wait was most of a warm invoke's latency, and still lost the
+ * end of large logs under load.)
  */
 const LOG_SETTLE_MAX_MS = 20;
 const twoTurns = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));

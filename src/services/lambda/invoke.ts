@@ -133,7 +133,8 @@ export const invokeOperations: ServiceOperations = {
           // can never run and are dropped (AWS keeps retrying them for up to six hours first).
           if (reserved === 0) return;
           for (let attempt = 0; attempt < ASYNC_ATTEMPTS; attempt++) {
-            while (!tryAcquireSlot(runtime, ref.arn, reserved)) await delay(EVENT_THROTTLE_WAIT_MS);
+            // Unref'd: a queued event must not keep a stopping server alive.
+            while (!tryAcquireSlot(runtime, ref.arn, reserved)) await delay(EVENT_THROTTLE_WAIT_MS, undefined, { ref: false });
             const result = await run(runtime, spec, invokedArn, input, requestId)
               .catch(() => null)
               .finally(() => releaseSlot(runtime, ref.arn));
