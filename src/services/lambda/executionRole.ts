@@ -5,7 +5,7 @@
 
 import { authorize, RequestContext } from '../../iam/index.js';
 import { AwsError } from '../../aws/errors.js';
-import { secretAccessKey, sessionToken, uniqueId } from '../ids.js';
+import { newRoleSession } from '../sts/roleSession.js';
 import type { Deps } from '../operation.js';
 
 const SESSION_SECONDS = 3600;
@@ -45,22 +45,11 @@ export async function executionRoleCredentials(deps: Deps, roleArn: unknown, fun
   if (decision.decision !== 'Allow') {
     throw new AwsError('InvalidParameterValueException', 'The role defined for the function cannot be assumed by Lambda.', 400);
   }
-  const session = {
-    accessKeyId: uniqueId('ASIA'),
-    secretAccessKey: secretAccessKey(),
-    sessionToken: sessionToken(),
-    accountId: role.accountId,
-    kind: 'AssumedRole' as const,
-    roleArn: role.arn,
-    roleId: role.roleId,
+  const session = newRoleSession(role, {
     sessionName: functionName,
-    userName: null,
-    sessionPolicy: null,
-    sessionPolicyArns: [],
-    sourceIdentity: null,
-    issuedAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + SESSION_SECONDS * 1000).toISOString(),
-  };
+    issuedAt: new Date(now),
+    expiresAt: new Date(now + SESSION_SECONDS * 1000),
+  });
   await deps.store.putSession(session);
   deps.functionSessions?.set(session.accessKeyId, functionArn);
   const credentials = { accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken, expiresAt: now + SESSION_SECONDS * 1000 };

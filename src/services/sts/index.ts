@@ -9,6 +9,7 @@ import type { Tag } from '../../store/store.js';
 import { secretAccessKey, sessionToken, uniqueId } from '../ids.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { validatePolicyDocument, requestTagContext, isoDate } from '../iam/common.js';
+import { newRoleSession } from './roleSession.js';
 import type { ServiceDefinition } from '../pipeline.js';
 import { parseArn } from '../../iam/index.js';
 
@@ -112,22 +113,14 @@ const operations: ServiceOperations = {
         }
       }
       const now = deps.now();
-      const session = {
-        accessKeyId: uniqueId('ASIA'),
-        secretAccessKey: secretAccessKey(),
-        sessionToken: sessionToken(),
-        accountId: role.accountId,
-        kind: 'AssumedRole' as const,
-        roleArn: role.arn,
-        roleId: role.roleId,
+      const session = newRoleSession(role, {
         sessionName: input.RoleSessionName,
-        userName: null,
         sessionPolicy: input.Policy ?? null,
         sessionPolicyArns: (input.PolicyArns ?? []).map((p) => p.arn),
         sourceIdentity: input.SourceIdentity ?? null,
-        issuedAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + duration * 1000 * (deps.sessionTimeScale ?? 1)).toISOString(),
-      };
+        issuedAt: now,
+        expiresAt: new Date(now.getTime() + duration * 1000 * (deps.sessionTimeScale ?? 1)),
+      });
       await deps.store.putSession(session);
       return {
         Credentials: credentialsShape(session),
