@@ -19,19 +19,10 @@ import {
 import { AwsError } from '../../src/aws/errors.js';
 import { organizationsModel, ServiceModel, type ModelFile } from '../../src/aws/model.js';
 import { decodeJsonRequest, encodeJsonError, encodeJsonResponse, jsonContentType } from '../../src/aws/json.js';
+import { thrown } from '../support/thrown.js';
 
 const orgs = organizationsModel();
 const T = 'AWSOrganizationsV20161128.';
-
-function thrown(fn: () => unknown): AwsError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof AwsError, `expected an AwsError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
-}
 
 describe('decodeJsonRequest', () => {
   test('target and body', () => {

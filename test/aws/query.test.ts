@@ -31,6 +31,7 @@ import {
   escapeXml,
   rfc3986,
 } from '../../src/aws/query.js';
+import { thrown } from '../support/thrown.js';
 
 const iam = iamModel();
 const sts = stsModel();
@@ -42,16 +43,6 @@ const TRUST_ENCODED =
 
 function decode(model: ServiceModel, body: string) {
   return decodeQueryRequest(model, new URLSearchParams(body));
-}
-
-function thrown(fn: () => unknown): AwsError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof AwsError, `expected an AwsError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
 }
 
 describe('decodeQueryRequest: captured requests', () => {

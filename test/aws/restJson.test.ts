@@ -36,6 +36,7 @@ import {
   type RestJsonRequest,
 } from '../../src/aws/restJson.js';
 import { validateShape } from '../../src/aws/validate.js';
+import { thrown } from '../support/thrown.js';
 
 const lambda = lambdaModel();
 
@@ -53,16 +54,6 @@ function req(method: string, path: string, body: string | Buffer = '', headers: 
 
 function decode(method: string, path: string, body: string | Buffer = '', headers: RestJsonRequest['headers'] = {}) {
   return decodeRestJsonRequest(lambda, req(method, path, body, headers));
-}
-
-function thrown(fn: () => unknown): AwsError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof AwsError, `expected an AwsError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected an error');
 }
 
 const ZIP_B64 =
