@@ -9,7 +9,7 @@ import path from 'node:path';
 import { zipSync, strToU8 } from 'fflate';
 import { LambdaClient, CreateFunctionCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { startServer, type Profile } from '../test/e2e/support.js';
+import { startServer, type Profile, LAMBDA_TRUST_POLICY } from '../test/e2e/support.js';
 import { signRequest } from '../test/e2e/signing.js';
 import { fmt, load } from './http.js';
 
@@ -24,7 +24,7 @@ async function createFunctions(endpoint: string, credentials: Profile, names: st
   await new IAMClient(config).send(
     new CreateRoleCommand({
       RoleName: 'bench-invoke',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
     }),
   );
   const lambda = new LambdaClient(config);

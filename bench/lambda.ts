@@ -5,7 +5,7 @@
 import { zipSync, strToU8 } from 'fflate';
 import { LambdaClient, CreateFunctionCommand, AddPermissionCommand } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { startServer, type Profile } from '../test/e2e/support.js';
+import { startServer, type Profile, LAMBDA_TRUST_POLICY } from '../test/e2e/support.js';
 import { signRequest } from '../test/e2e/signing.js';
 import { fmt, load, MOTO_CREDENTIALS, startMoto, type LoadResult } from './http.js';
 
@@ -18,7 +18,7 @@ async function setUp(endpoint: string, credentials: Profile, accountId: string) 
   await new IAMClient(config).send(
     new CreateRoleCommand({
       RoleName: 'bench-exec',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
     }),
   );
   const lambda = new LambdaClient(config);

@@ -13,7 +13,7 @@ import * as lambdaSdk from '@aws-sdk/client-lambda';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { sdkConfig, startServer, type RunningServer } from '../e2e/support.js';
+import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY } from '../e2e/support.js';
 import { Bindings, compareResponse, compareValue, validationSummary, type Observed } from './compare.js';
 import { CASES, DEFAULT_NAMES, notReplayedReason, resolve, type Case, type Step } from './cases.js';
 import { indexedErrors, recorded, recording, universe } from './recordings.js';
@@ -41,7 +41,7 @@ before(async () => {
   await new IAMClient(sdkConfig(server, 'owner')).send(
     new CreateRoleCommand({
       RoleName: ROLE_NAME,
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
     }),
   );
   callerArn = (await new STSClient(sdkConfig(server, 'owner')).send(new GetCallerIdentityCommand({}))).Arn!;

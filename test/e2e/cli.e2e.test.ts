@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { zipSync, strToU8 } from 'fflate';
 import path from 'node:path';
-import { startServer, type RunningServer } from './support.js';
+import { startServer, type RunningServer, LAMBDA_TRUST_POLICY } from './support.js';
 
 interface Cli {
   name: string;
@@ -112,7 +112,7 @@ for (const cli of clis) {
       const zip = path.join(dir, 'fn.zip');
       fs.writeFileSync(zip, zipSync({ 'index.js': strToU8('exports.handler = async () => 1;\n') }));
       const role = `cli-${tag}-exec`;
-      const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+      const trust = LAMBDA_TRUST_POLICY;
       assert.equal(run(aws, ['--profile', 'owner', 'iam', 'create-role', '--role-name', role, '--assume-role-policy-document', trust], as('owner')).status, 0);
       const fn = `cli-${tag}-fn`;
       const created = run(

@@ -21,7 +21,7 @@ import {
   GetFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { sdkConfig, startServer, type RunningServer } from './support.js';
+import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY } from './support.js';
 
 const OWNER = '123456789012';
 const PARTNER = '111122223333';
@@ -40,7 +40,7 @@ before(async () => {
   await iam.send(
     new CreateRoleCommand({
       RoleName: 'lambda-exec',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
     }),
   );
   await lambda('owner').send(

@@ -21,7 +21,7 @@ import {
   type LambdaServiceException,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { sdkConfig, startServer, type RunningServer } from './support.js';
+import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY, refusal } from './support.js';
 
 const OWNER = '123456789012';
 const PARTNER = '111122223333';
@@ -30,15 +30,6 @@ const ZIP = Buffer.from(zipSync({ 'index.js': strToU8('exports.handler = async (
 
 let server: RunningServer;
 const lambda = (profile: string) => new LambdaClient(sdkConfig(server, profile));
-
-async function refusal(p: Promise<unknown>): Promise<LambdaServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as LambdaServiceException;
-  }
-  assert.fail('expected the call to be refused');
-}
 
 async function createFunction(name: string) {
   await lambda('owner').send(
@@ -51,7 +42,7 @@ before(async () => {
   await new IAMClient(sdkConfig(server, 'owner')).send(
     new CreateRoleCommand({
       RoleName: 'lambda-exec',
-      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+      AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY,
     }),
   );
   await createFunction('shared');
@@ -60,7 +51,7 @@ after(async () => server?.stop());
 
 describe('cross-account access to a function', () => {
   test('partner cannot GetFunction or GetPolicy without a statement that allows it', async () => {
-    const e = await refusal(lambda('partner').send(new GetFunctionCommand({ FunctionName: FN })));
+    const e = await refusal<LambdaServiceException>(lambda('partner').send(new GetFunctionCommand({ FunctionName: FN })));
     assert.equal(e.name, 'AccessDeniedException');
     assert.equal(e.$metadata.httpStatusCode, 403);
     assert.match(e.message, /because no resource-based policy allows the lambda:GetFunction action/);
@@ -75,14 +66,14 @@ describe('cross-account access to a function', () => {
     const { Policy } = await lambda('partner').send(new GetPolicyCommand({ FunctionName: FN }));
     assert.deepEqual(JSON.parse(Policy!).Statement.map((s: { Sid: string }) => s.Sid), ['partner-get', 'partner-policy']);
     // The outsider is named nowhere.
-    const e = await refusal(lambda('outsider').send(new GetFunctionCommand({ FunctionName: FN })));
+    const e = await refusal<LambdaServiceException>(lambda('outsider').send(new GetFunctionCommand({ FunctionName: FN })));
     assert.equal(e.name, 'AccessDeniedException');
   });
 
   test('a qualified request needs the qualifier\'s own policy', async () => {
     await lambda('owner').send(new PublishVersionCommand({ FunctionName: 'shared' }));
     await lambda('owner').send(new CreateAliasCommand({ FunctionName: 'shared', Name: 'prod', FunctionVersion: '1' }));
-    const e = await refusal(lambda('partner').send(new GetFunctionCommand({ FunctionName: `${FN}:prod` })));
+    const e = await refusal<LambdaServiceException>(lambda('partner').send(new GetFunctionCommand({ FunctionName: `${FN}:prod` })));
     assert.equal(e.name, 'AccessDeniedException');
     await lambda('owner').send(new AddPermissionCommand({ FunctionName: 'shared:prod', StatementId: 'alias-get', Action: 'lambda:GetFunction', Principal: PARTNER }));
     const fn = await lambda('partner').send(new GetFunctionCommand({ FunctionName: `${FN}:prod` }));
@@ -91,7 +82,7 @@ describe('cross-account access to a function', () => {
 
   test('AddPermission on another account\'s function is always denied', async () => {
     await lambda('owner').send(new AddPermissionCommand({ FunctionName: 'shared', StatementId: 'partner-all', Action: 'lambda:*', Principal: PARTNER }));
-    const e = await refusal(
+    const e = await refusal<LambdaServiceException>(
       lambda('partner').send(new AddPermissionCommand({ FunctionName: FN, StatementId: 'sneaky', Action: 'lambda:InvokeFunction', Principal: '*' })),
     );
     assert.equal(e.name, 'AccessDeniedException');
@@ -103,8 +94,8 @@ describe('cross-account access to a layer version', () => {
   test('outsider gets a layer version only with a statement that admits it; an org statement admits partner only', async () => {
     const { LayerVersionArn } = await lambda('owner').send(new PublishLayerVersionCommand({ LayerName: 'tools', Content: { ZipFile: ZIP } }));
     const get = (profile: string) => lambda(profile).send(new GetLayerVersionByArnCommand({ Arn: LayerVersionArn! }));
-    assert.equal((await refusal(get('partner'))).name, 'AccessDeniedException');
-    assert.equal((await refusal(get('outsider'))).name, 'AccessDeniedException');
+    assert.equal((await refusal<LambdaServiceException>(get('partner'))).name, 'AccessDeniedException');
+    assert.equal((await refusal<LambdaServiceException>(get('outsider'))).name, 'AccessDeniedException');
 
     const org = await lambda('owner').send(
       new AddLayerVersionPermissionCommand({ LayerName: 'tools', VersionNumber: 1, StatementId: 'org', Action: 'lambda:GetLayerVersion', Principal: '*', OrganizationId: 'o-t194hfs8cz' }),
@@ -114,7 +105,7 @@ describe('cross-account access to a layer version', () => {
       `{"Sid":"org","Effect":"Allow","Principal":"*","Action":"lambda:GetLayerVersion","Resource":"${LayerVersionArn}","Condition":{"StringEquals":{"aws:PrincipalOrgID":"o-t194hfs8cz"}}}`,
     );
     assert.equal((await get('partner')).LayerVersionArn, LayerVersionArn);
-    assert.equal((await refusal(get('outsider'))).name, 'AccessDeniedException');
+    assert.equal((await refusal<LambdaServiceException>(get('outsider'))).name, 'AccessDeniedException');
 
     await lambda('owner').send(
       new AddLayerVersionPermissionCommand({ LayerName: 'tools', VersionNumber: 1, StatementId: 'outsider', Action: 'lambda:GetLayerVersion', Principal: '210987654321' }),

@@ -39,7 +39,7 @@ import {
   type LambdaServiceException,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { sdkConfig, startServer, type RunningServer } from './support.js';
+import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY, refusal } from './support.js';
 
 const SEEDS_DIR = fileURLToPath(new URL('../../../../shared/seeds/', import.meta.url));
 const AWS_V2 = '/usr/bin/aws';
@@ -143,15 +143,6 @@ async function layerPolicyRevision(w: World, layer: string, version: number): Pr
   return (await w.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: layer, VersionNumber: version }))).RevisionId!;
 }
 
-async function refusal(p: Promise<unknown>): Promise<LambdaServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as LambdaServiceException;
-  }
-  assert.fail('expected the call to be refused');
-}
-
 // 000 (flattened HTML) and 001 (Markdown) are one page: "Granting Lambda function access to other accounts".
 const XACCOUNT_PROD_SEED = '{"Sid":"xaccount","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"lambda:InvokeFunction","Resource":"arn:aws:lambda:us-east-1:123456789012:function:my-function"}';
 const xaccountProdExpected =
@@ -168,7 +159,7 @@ const xaccountProd: SeedCase = {
   verify: async (w) => {
     const { Policy } = await w.lambda.send(new GetPolicyCommand({ FunctionName: 'my-function', Qualifier: 'prod' }));
     assert.equal(`${Policy}\n`, `{"Version":"2012-10-17","Id":"default","Statement":[${xaccountProdExpected.trim()}]}\n`);
-    assert.equal((await refusal(w.lambda.send(new GetPolicyCommand({ FunctionName: 'my-function' })))).name, 'ResourceNotFoundException');
+    assert.equal((await refusal<LambdaServiceException>(w.lambda.send(new GetPolicyCommand({ FunctionName: 'my-function' })))).name, 'ResourceNotFoundException');
   },
 };
 
@@ -347,7 +338,7 @@ const page002: SeedCase[] = [
       await w.lambda.send(new AddPermissionCommand({ FunctionName: 'example', StatementId: 'sns', Action: 'lambda:InvokeFunction', Principal: 'sns.amazonaws.com' }));
     },
     verify: async (w) => {
-      const e = await refusal(w.lambda.send(new GetPolicyCommand({ FunctionName: 'example' })));
+      const e = await refusal<LambdaServiceException>(w.lambda.send(new GetPolicyCommand({ FunctionName: 'example' })));
       assert.equal(e.name, 'ResourceNotFoundException');
       assert.equal(e.message, 'The resource you requested does not exist.');
     },
@@ -376,7 +367,7 @@ const page002: SeedCase[] = [
     expected: '',
     corrections: [],
     verify: async (w) => {
-      const e = await refusal(w.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: 'my-layer', VersionNumber: 3 })));
+      const e = await refusal<LambdaServiceException>(w.lambda.send(new GetLayerVersionPolicyCommand({ LayerName: 'my-layer', VersionNumber: 3 })));
       assert.equal(e.name, 'ResourceNotFoundException');
       assert.equal(e.message, 'No policy is associated with the given resource.');
     },
@@ -395,11 +386,10 @@ const CASES: Record<string, SeedCase[]> = {
 
 const ZIP = Buffer.from(zipSync({ 'index.js': strToU8('exports.handler = async (event) => ({ ok: true, event });\n') }));
 const LAYER_ZIP = Buffer.from(zipSync({ 'nodejs/node_modules/seed-layer/index.js': strToU8('module.exports = {};\n') }));
-const TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
 
 async function createWorld(server: RunningServer): Promise<World> {
   const lambda = new LambdaClient(sdkConfig(server, 'owner'));
-  await new IAMClient(sdkConfig(server, 'owner')).send(new CreateRoleCommand({ RoleName: 'lambda-exec', AssumeRolePolicyDocument: TRUST }));
+  await new IAMClient(sdkConfig(server, 'owner')).send(new CreateRoleCommand({ RoleName: 'lambda-exec', AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY }));
   const role = `arn:aws:iam::${OWNER}:role/lambda-exec`;
   for (const name of ['my-function', 'example']) {
     await lambda.send(

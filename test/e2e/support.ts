@@ -2,6 +2,7 @@
 // temporary state directory, and hands out what a client needs: endpoint, profiles,
 // credentials.
 
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -116,4 +117,20 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 export function sdkConfig(server: RunningServer, profile: string | Profile, region = 'us-east-1') {
   const credentials = typeof profile === 'string' ? server.profiles[profile]! : profile;
   return { endpoint: server.endpoint, region, credentials, maxAttempts: 1 };
+}
+
+/** The trust policy of a Lambda execution role: lambda.amazonaws.com may assume it. */
+export const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/** The error a call that must be refused rejects with (fails the test when the call succeeds). */
+export async function refusal<E = Error>(p: Promise<unknown>): Promise<E> {
+  try {
+    await p;
+  } catch (e) {
+    return e as E;
+  }
+  assert.fail('expected the call to be refused');
 }
