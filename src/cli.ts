@@ -11,6 +11,8 @@ import { openSqliteStore } from './store/sqlite.js';
 import { applyWorld, DEFAULT_WORLD, profileFiles, type WorldFile } from './services/world/world.js';
 import { createServer } from './server.js';
 import { RuntimeManager } from './runtime/index.js';
+import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch.js';
+import { chooseSandbox } from './runtime/sandbox.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -33,9 +35,21 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
+/** What a function process must be able to read: the language binaries, our bootstraps, the SDK, its code. */
+async function runtimeFiles(): Promise<string[]> {
+  const files = [process.execPath, bootstrapPath('node'), bootstrapPath('python'), os.tmpdir()];
+  const sdk = latchkeyNodeModules();
+  if (sdk) files.push(path.join(sdk, '@aws-sdk'));
+  const python = await hostPython().catch(() => undefined);
+  if (python) files.push(python.executable);
+  return files;
+}
+
 async function serve(opts: { host: string; port: string; stateDir: string; world?: string }) {
   const stateDir = path.resolve(opts.stateDir);
   await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
+  // Private even when it existed before: it holds the database and every profile's secret key.
+  await fs.chmod(stateDir, 0o700);
   const world = await chooseWorld(stateDir, opts.world);
   const store = await openSqliteStore(stateDir);
   await applyWorld(store, world);
@@ -48,7 +62,10 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   // A testing aid, never set in normal use: compresses STS session lifetimes.
   const scale = Number(process.env.LATCHKEY_SESSION_TIME_SCALE ?? 1);
   // Function code is unpacked outside the state directory, which functions must not see.
-  const runtime = new RuntimeManager({ workDir: await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-')) });
+  const secrets = [stateDir, path.join(os.homedir(), '.aws'), ...(opts.world ? [path.resolve(opts.world)] : [])];
+  const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeFiles() });
+  console.log(`Latchkey: ${sandbox.description}`);
+  const runtime = new RuntimeManager({ workDir: await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-')), sandbox });
   const { app } = createServer({ store, runtime, ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}) });
   await app.listen({ host: opts.host, port: Number(opts.port) });
   const address = app.server.address();

@@ -50,6 +50,9 @@ export interface LaunchPlan {
   args: string[];
   cwd: string;
   env: Record<string, string>;
+  /** Run as this user and group instead of Latchkey's (sandbox.ts). */
+  uid?: number;
+  gid?: number;
 }
 
 export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'finishing' | 'dead';
@@ -115,6 +118,8 @@ export class Environment {
       env: launch.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,   // own process group: killed as a whole, deaf to the terminal's signals
+      ...(launch.uid !== undefined ? { uid: launch.uid } : {}),
+      ...(launch.gid !== undefined ? { gid: launch.gid } : {}),
     });
     this.child = child;
     const onData = (chunk: Buffer) => {

@@ -1,13 +1,14 @@
 // Function execution: warm pools of execution environments per function version and
 // configuration, each a child process talking to its own Runtime API (runtime-api.md §6).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Environment, type Invocation, type Outcome } from './environment.js';
+import { Environment, type Invocation, type LaunchPlan, type Outcome } from './environment.js';
 import {
   bootstrapPath, buildEnvironment, hostPython, isExecutableFile, runtimeKind, type RuntimeKind,
 } from './launch.js';
+import type { Sandbox } from './sandbox.js';
 import { extractZip } from './zip.js';
 
 export { RuntimeNotAvailable } from './launch.js';
@@ -52,6 +53,8 @@ export interface RuntimeManagerOptions {
   maxEnvironmentsPerFunction?: number;
   /** Receives every byte the functions write to stdout/stderr (e.g. for Latchkey's own log). */
   onLog?: (functionName: string, text: string) => void;
+  /** How function processes are kept from Latchkey's files (sandbox.ts); none by default. */
+  sandbox?: Sandbox;
 }
 
 const LOG_TAIL_BYTES = 4096;
@@ -94,6 +97,7 @@ export class RuntimeManager {
   private readonly idleTimeoutMs: number;
   private readonly maxEnvironments: number;
   private readonly onLog?: (functionName: string, text: string) => void;
+  private readonly sandbox?: Sandbox;
   private readonly pools = new Map<string, Environment[]>();
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly unpacking = new Map<string, Promise<string>>();
@@ -110,6 +114,9 @@ export class RuntimeManager {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
     this.maxEnvironments = options.maxEnvironmentsPerFunction ?? 10;
     if (options.onLog) this.onLog = options.onLog;
+    if (options.sandbox) this.sandbox = options.sandbox;
+    // Functions running as another user must reach their code: others may pass through (not list).
+    if (options.sandbox?.mode === 'user') chmodSync(this.workDir, 0o711);
     process.on('exit', this.exitHook);
   }
 
@@ -272,7 +279,7 @@ export class RuntimeManager {
       }
       const credentials = await spec.credentials();
       const streamName = logStreamName(spec.version);
-      await env.start((runtimeApi) => ({
+      await env.start((runtimeApi) => this.confine({
         command,
         args,
         cwd: taskRoot,
@@ -288,6 +295,10 @@ export class RuntimeManager {
       this.discard(env, pool);
       throw e;
     }
+  }
+
+  private confine(plan: LaunchPlan): LaunchPlan {
+    return this.sandbox ? this.sandbox.confine(plan) : plan;
   }
 
   private discard(env: Environment, pool: Environment[]): void {

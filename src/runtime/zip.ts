@@ -69,7 +69,8 @@ export async function extractZip(zip: Uint8Array, dir: string): Promise<void> {
     }
     await fs.writeFile(target, data);
     const perms = mode & 0o777;
-    // Without a recorded mode, files are readable (AWS unpacks them 0644 / 0755 alike).
-    await fs.chmod(target, perms ? perms | 0o400 : 0o644);
+    // Readable by everyone, executable by everyone when the owner may execute: AWS unpacks code
+    // 0644 / 0755, and a sandboxed function runs as a user other than the unpacker.
+    await fs.chmod(target, perms & 0o100 ? 0o755 : 0o644);
   }
 }

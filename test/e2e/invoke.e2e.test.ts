@@ -19,6 +19,8 @@ import {
   GetFunctionConcurrencyCommand,
   DeleteFunctionConcurrencyCommand,
   GetFunctionCommand,
+  UpdateFunctionConfigurationCommand,
+  DeleteFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY } from './support.js';
@@ -183,15 +185,8 @@ describe('reserved concurrency', () => {
 });
 
 describe('a function calling Latchkey with its execution role', () => {
-  test('its identity is the role session; what it may do is the role\'s policies\' business', async () => {
-    await new IAMClient(sdkConfig(server, 'owner')).send(
-      new PutRolePolicyCommand({
-        RoleName: 'lambda-exec',
-        PolicyName: 'invoke-my-function',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `${FN}*` }] }),
-      }),
-    );
-    const code = `
+  const SHARED = `arn:aws:lambda:us-east-1:${PARTNER}:function:shared`;
+  const code = `
 const { STSClient, GetCallerIdentityCommand } = require('@aws-sdk/client-sts');
 const { LambdaClient, InvokeCommand } = require('@aws-sdk/client-lambda');
 exports.handler = async () => {
@@ -204,18 +199,85 @@ exports.handler = async () => {
       return e.name;
     }
   };
-  return { arn: me.Arn, allowed: await call('my-function'), denied: await call('thrower') };
+  return { arn: me.Arn, allowed: await call('my-function'), denied: await call('thrower'), partner: await call('${SHARED}') };
 };
 `;
+
+  before(async () => {
+    await new IAMClient(sdkConfig(server, 'owner')).send(
+      new PutRolePolicyCommand({
+        RoleName: 'lambda-exec',
+        PolicyName: 'invoke-my-function',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [`${FN}*`, SHARED] }] }),
+      }),
+    );
+    await new IAMClient(sdkConfig(server, 'partner')).send(new CreateRoleCommand({ RoleName: 'partner-exec', AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY }));
+    await lambda('partner').send(new CreateFunctionCommand({
+      FunctionName: 'shared', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: `arn:aws:iam::${PARTNER}:role/partner-exec`,
+      Code: { ZipFile: zip({ 'index.js': 'exports.handler = async () => "shared";\n' }) },
+    }));
     await lambda('owner').send(
       new CreateFunctionCommand({ FunctionName: 'caller', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Timeout: 30, Code: { ZipFile: zip({ 'index.js': code }) } }),
     );
+  });
+
+  const callerSees = async () => {
     const out = await lambda('owner').send(new InvokeCommand({ FunctionName: 'caller' }));
     assert.equal(out.FunctionError, undefined, Buffer.from(out.Payload ?? []).toString());
-    assert.deepEqual(decode(out.Payload), {
-      arn: `arn:aws:sts::${OWNER}:assumed-role/lambda-exec/caller`,
-      allowed: 200,
-      denied: 'AccessDeniedException',
-    });
+    return decode(out.Payload);
+  };
+
+  test('its identity is the role session; what it may do is the role\'s policies\' business', async () => {
+    const seen = await callerSees();
+    assert.equal(seen.arn, `arn:aws:sts::${OWNER}:assumed-role/lambda-exec/caller`);
+    assert.equal(seen.allowed, 200);
+    assert.equal(seen.denied, 'AccessDeniedException');
+  });
+
+  test('across accounts the second function\'s resource policy must agree as well', async () => {
+    assert.equal((await callerSees()).partner, 'AccessDeniedException', 'the role allows it, the partner\'s function does not yet');
+    await lambda('partner').send(new AddPermissionCommand({
+      FunctionName: 'shared', StatementId: 'owner-caller', Action: 'lambda:InvokeFunction', Principal: `arn:aws:iam::${OWNER}:role/lambda-exec`,
+    }));
+    assert.equal((await callerSees()).partner, 200);
+  });
+});
+
+describe('execution environments follow the function', () => {
+  const pidOf = async () => decode((await lambda('owner').send(new InvokeCommand({ FunctionName: 'pids' }))).Payload).pid as number;
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const gone = async (pid: number) => {
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    return !alive(pid);
+  };
+
+  test('warm reuse; UpdateFunctionConfiguration and UpdateFunctionCode start afresh; DeleteFunction stops it', async () => {
+    await lambda('owner').send(new CreateFunctionCommand({
+      FunctionName: 'pids', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE,
+      Code: { ZipFile: zip({ 'index.js': 'exports.handler = async () => ({ pid: process.pid });\n' }) },
+    }));
+    const first = await pidOf();
+    assert.equal(await pidOf(), first, 'a warm environment is reused');
+
+    await lambda('owner').send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pids', Environment: { Variables: { CHANGED: '1' } } }));
+    await waitUntilFunctionUpdatedV2({ client: lambda('owner'), maxWaitTime: 10 }, { FunctionName: 'pids' });
+    assert.ok(await gone(first), 'the old environment stopped after UpdateFunctionConfiguration');
+    const second = await pidOf();
+    assert.notEqual(second, first);
+
+    await lambda('owner').send(new UpdateFunctionCodeCommand({ FunctionName: 'pids', ZipFile: zip({ 'index.js': 'exports.handler = async () => ({ pid: process.pid, v: 2 });\n' }) }));
+    await waitUntilFunctionUpdatedV2({ client: lambda('owner'), maxWaitTime: 10 }, { FunctionName: 'pids' });
+    assert.ok(await gone(second), 'the old environment stopped after UpdateFunctionCode');
+    const third = await pidOf();
+
+    await lambda('owner').send(new DeleteFunctionCommand({ FunctionName: 'pids' }));
+    assert.ok(await gone(third), 'DeleteFunction stopped the environment');
   });
 });

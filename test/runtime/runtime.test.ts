@@ -8,47 +8,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { zipSync, type Zippable } from 'fflate';
 
 import { RuntimeManager, RuntimeNotAvailable, type FunctionSpec, type InvokeResult } from '../../src/runtime/index.js';
+import { ACCOUNT, fetches, fn, zip, type Files } from './functionSpec.js';
 
-const ACCOUNT = '123456789012';
 const MARKER = 'LATCHKEY_TEST_MARKER_' + randomUUID().replace(/-/g, '');
 process.env[MARKER] = 'secret-of-the-host';
-
-type Files = Record<string, string | { data: string; mode: number }>;
-
-function zip(files: Files): Buffer {
-  const z: Zippable = {};
-  for (const [name, f] of Object.entries(files)) {
-    z[name] = typeof f === 'string'
-      ? new TextEncoder().encode(f)
-      : [new TextEncoder().encode(f.data), { os: 3, attrs: (0o100000 | f.mode) << 16 }];
-  }
-  return Buffer.from(zipSync(z));
-}
-
-let codeFetches = 0;
-function fn(name: string, files: Files, overrides: Partial<FunctionSpec> = {}): FunctionSpec {
-  const body = zip(files);
-  return {
-    functionArn: `arn:aws:lambda:us-east-2:${ACCOUNT}:function:${name}`,
-    functionName: name,
-    version: '$LATEST',
-    runtime: 'nodejs20.x',
-    handler: 'index.handler',
-    memorySize: 128,
-    timeout: 3,
-    environment: {},
-    codeSha256: createHash('sha256').update(body).digest('base64'),
-    code: async () => { codeFetches++; return body; },
-    layers: [],
-    region: 'us-east-2',
-    credentials: async () => ({ accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'secret/key', sessionToken: 'token+session' }),
-    endpointUrl: 'http://127.0.0.1:4570',
-    ...overrides,
-  };
-}
 
 let workDir: string;
 let manager: RuntimeManager;
@@ -262,13 +227,13 @@ describe('Node.js handlers', () => {
     // Content of its own: zips of the same files made within the same 2-second DOS timestamp share a
     // CodeSha256 and would already be unpacked by an earlier test.
     const spec = fn('node-warm', { 'index.js': NODE_CJS, 'warm.txt': randomUUID() });
-    const fetchesBefore = codeFetches;
+    const fetchesBefore = fetches.code;
     const a = json(await invoke(spec)) as { count: number; pid: number };
     const b = json(await invoke(spec)) as { count: number; pid: number };
     const c = json(await invoke(spec)) as { count: number; pid: number };
     assert.deepEqual([a.count, b.count, c.count], [1, 2, 3]);
     assert.equal(a.pid, c.pid);
-    assert.equal(codeFetches - fetchesBefore, 1);
+    assert.equal(fetches.code - fetchesBefore, 1);
     assert.equal(manager.environments(spec.functionArn).length, 1);
   });
 
