@@ -12,7 +12,7 @@ import { applyWorld, DEFAULT_WORLD, profileFiles, type WorldFile } from './servi
 import { createServer } from './server.js';
 import { RuntimeManager } from './runtime/index.js';
 import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch.js';
-import { chooseSandbox } from './runtime/sandbox.js';
+import { chooseSandbox, type SandboxMode } from './runtime/sandbox.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -63,7 +63,9 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   const scale = Number(process.env.LATCHKEY_SESSION_TIME_SCALE ?? 1);
   // Function code is unpacked outside the state directory, which functions must not see.
   const secrets = [stateDir, path.join(os.homedir(), '.aws'), ...(opts.world ? [path.resolve(opts.world)] : [])];
-  const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeFiles() });
+  const forced = process.env.LATCHKEY_SANDBOX;
+  if (forced !== undefined && !['user', 'namespace', 'none'].includes(forced)) throw new Error(`LATCHKEY_SANDBOX must be user, namespace or none, not ${forced}`);
+  const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeFiles(), ...(forced ? { mode: forced as SandboxMode } : {}) });
   console.log(`Latchkey: ${sandbox.description}`);
   const runtime = new RuntimeManager({ workDir: await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-')), sandbox });
   const { app } = createServer({ store, runtime, ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}) });
