@@ -10,11 +10,17 @@ import path from 'node:path';
 import { openSqliteStore } from './store/sqlite.js';
 import { applyWorld, DEFAULT_WORLD, profileFiles, type WorldFile } from './services/world/world.js';
 import { createServer } from './server.js';
+import { readDecisions } from './services/decisionLog.js';
+import { describeDecision } from './services/explainDecision.js';
+import { EMITTING_SERVICES } from './services/events/emit.js';
+import { formatAccessReport, type ResourceAccess } from './services/accessReport.js';
 import { RuntimeManager } from './runtime/index.js';
 import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch.js';
 import { chooseSandbox, type SandboxMode } from './runtime/sandbox.js';
 
 const require = createRequire(import.meta.url);
+/** The decision log in the state directory (see services/decisionLog.ts). */
+const DECISIONS_FILE = 'decisions.log';
 const { version } = require('../../package.json') as { version: string };
 
 /** The world this state directory runs: `--world FILE`, else the one it was created with, else the default. */
@@ -68,7 +74,12 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeFiles(), ...(forced ? { mode: forced as SandboxMode } : {}) });
   console.log(`Latchkey: ${sandbox.description}`);
   const runtime = new RuntimeManager({ workDir: await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-')), sandbox });
-  const { app } = createServer({ store, runtime, ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}) });
+  const { app, deps } = createServer({
+    store,
+    runtime,
+    decisionLogFile: path.join(stateDir, DECISIONS_FILE),
+    ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}),
+  });
   await app.listen({ host: opts.host, port: Number(opts.port) });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
@@ -80,6 +91,7 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
     stopping = true;
     console.log(`Latchkey: ${signal}, shutting down`);
     await app.close();
+    deps.decisions.flush();
     await runtime.close();
     await store.close();
     process.exit(0);
@@ -104,4 +116,63 @@ program
       process.exit(1);
     }
   });
+program
+  .command('explain <request-id>')
+  .description('say why a request (its x-amzn-RequestId) was allowed or denied')
+  .option('--state-dir <dir>', 'the state directory the server ran with', '.latchkey')
+  .action((requestId: string, opts: { stateDir: string }) => {
+    const records = readDecisions(path.join(path.resolve(opts.stateDir), DECISIONS_FILE), requestId);
+    if (records.length === 0) {
+      console.error(`latchkey: no decision with request id ${requestId} in ${opts.stateDir}`);
+      process.exit(1);
+    }
+    console.log(records.map(describeDecision).join('\n\n'));
+  });
+
+const ENDPOINT = 'http://127.0.0.1:4570';
+
+program
+  .command('emit <service>')
+  .description(`deliver an event to a function as an AWS service would (${EMITTING_SERVICES.join(', ')})`)
+  .requiredOption('--function <name-or-arn>', 'the function (name, ARN, or ARN with version/alias)')
+  .option('--endpoint <url>', 'the Latchkey server', ENDPOINT)
+  .option('--account <id>', "the function's account, when --function is a name")
+  .option('--region <region>', "the function's region (default: from its ARN, else us-east-1)")
+  .option('--source-account <id>', 'the account owning the emitting resource (s3: the bucket owner)')
+  .option('--bucket <name>', 's3: the bucket')
+  .option('--key <key>', 's3: the object key')
+  .option('--topic-arn <arn>', 'sns: the topic')
+  .option('--message <text>', 'sns / logs: the message')
+  .option('--subject <text>', 'sns: the subject')
+  .option('--rule <name-or-arn>', 'events: the EventBridge rule')
+  .option('--source <source>', 'events: the event source')
+  .option('--detail-type <type>', 'events: the detail-type')
+  .option('--detail <json>', 'events: the detail (JSON)')
+  .option('--api-id <id>', 'apigateway: the REST API id')
+  .option('--stage <stage>', 'apigateway: the stage')
+  .option('--method <method>', 'apigateway: the HTTP method')
+  .option('--path <path>', 'apigateway: the resource path')
+  .option('--body <text>', 'apigateway: the request body')
+  .option('--log-group <name>', 'logs: the log group')
+  .option('--skill-id <id>', 'alexa: the skill id (lambda:EventSourceToken)')
+  .action(async (service: string, opts: Record<string, string>) => {
+    const { endpoint, detail, ...rest } = opts;
+    const body = { service, ...rest, ...(detail !== undefined ? { detail: JSON.parse(detail) as unknown } : {}) };
+    const res = await fetch(`${endpoint}/_latchkey/emit`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const result = (await res.json()) as { delivered?: boolean; reason?: string; message?: string };
+    console.log(JSON.stringify(result, null, 2));
+    if (!result.delivered) process.exit(1);
+  });
+
+program
+  .command('access')
+  .description('who outside each account or organization can reach its functions and layers, and how')
+  .option('--endpoint <url>', 'the Latchkey server', ENDPOINT)
+  .option('--json', 'print the report as JSON')
+  .action(async (opts: { endpoint: string; json?: boolean }) => {
+    const res = await fetch(`${opts.endpoint}/_latchkey/access`);
+    const { resources } = (await res.json()) as { resources: ResourceAccess[] };
+    console.log(opts.json ? JSON.stringify(resources, null, 2) : formatAccessReport(resources));
+  });
+
 await program.parseAsync(process.argv);

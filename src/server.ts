@@ -14,7 +14,8 @@ import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
 import type { RuntimeManager } from './runtime/index.js';
 import { cachedCaller } from './services/caller.js';
-import { DecisionLog, execute, type ServiceDefinition } from './services/pipeline.js';
+import { execute, type ServiceDefinition } from './services/pipeline.js';
+import { DecisionLog } from './services/decisionLog.js';
 import type { Deps, Output } from './services/operation.js';
 import { requestId as newRequestId } from './services/ids.js';
 import { iamService } from './services/iam/index.js';
@@ -23,6 +24,13 @@ import { organizationsService } from './services/organizations/index.js';
 import { lambdaService } from './services/lambda/index.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
 import { lambdaInputChecks } from './services/lambda/inputChecks.js';
+import { invokeFunctionUrl, matchFunctionUrl } from './services/lambda/urlInvoke.js';
+import { emitEvent, type EmitRequest } from './services/events/emit.js';
+import { describeDecision } from './services/explainDecision.js';
+import { accessReport } from './services/accessReport.js';
+
+/** Where Latchkey's own endpoints live (no AWS API has a path starting with `_`). */
+export const LATCHKEY_PATH = '/_latchkey';
 import { validateInput } from './aws/validate.js';
 
 /** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
@@ -106,6 +114,8 @@ export interface ServerOptions {
   now?: () => Date;
   logger?: boolean;
   sessionTimeScale?: number;
+  /** Where decisions are appended as JSON lines (the state directory's decisions.log); memory only without. */
+  decisionLogFile?: string;
 }
 
 export interface LatchkeyServer {
@@ -120,7 +130,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     policies: new PolicyCache(),
     revision: { value: 0 },
     now,
-    decisions: new DecisionLog(),
+    decisions: new DecisionLog(10_000, options.decisionLogFile ? { file: options.decisionLogFile } : undefined),
     codeLinks: new CodeLinks(now),
     functionSessions: new Map<string, string>(),
     ...(options.runtime ? { runtime: options.runtime } : {}),
@@ -177,6 +187,17 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       headers: request.headers,
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
     };
+    const url = matchFunctionUrl(request.headers.host, signed.rawPath);
+    if (url) {
+      const meta = { region: '', requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) };
+      try {
+        const r = await invokeFunctionUrl(deps, lookup, { urlId: url.urlId, path: url.path, signed, sourceIp: request.ip, meta });
+        return reply.status(r.statusCode).headers({ ...r.headers, 'x-amzn-requestid': requestId }).send(r.body);
+      } catch (e) {
+        console.error(`function URL request ${requestId} failed:`, e);
+        return reply.status(500).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from('{"Message":"Internal Server Error"}'));
+      }
+    }
     const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
     const send = (e: Encoded) =>
       reply
@@ -194,7 +215,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
         requestId,
         sourceIp: request.ip,
         secureTransport: request.protocol === 'https',
-        baseUrl: `${request.protocol}://${request.headers.host ?? request.hostname}`,
+        baseUrl: baseUrlOf(request),
       });
       return send(endpoint.encode(operation, output, requestId));
     } catch (e) {
@@ -214,6 +235,38 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     const code = sha ? await deps.store.getCode(sha) : null;
     if (!code) return reply.status(403).header('content-type', 'application/xml').send('<Error><Code>AccessDenied</Code><Message>Request has expired or is not valid</Message></Error>');
     return reply.header('content-type', 'application/zip').send(code);
+  });
+  // Latchkey's own endpoints (not AWS APIs): what the `latchkey` commands and the console use.
+  app.post(`${LATCHKEY_PATH}/emit`, async (request, reply) => {
+    const requestId = newRequestId();
+    const send = (status: number, body: unknown) =>
+      reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
+    let input: EmitRequest;
+    try {
+      input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '') as EmitRequest;
+      if (!input || typeof input !== 'object') throw new Error('not an object');
+    } catch {
+      return send(400, { code: 'SerializationException', message: 'The body must be a JSON object (see `latchkey emit --help`).' });
+    }
+    try {
+      const result = await emitEvent(deps, input, { requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) });
+      return send(result.delivered ? 200 : 403, result);
+    } catch (e) {
+      if (e instanceof AwsError) return send(e.status, { code: e.code, message: e.message });
+      console.error(`emit ${requestId} failed:`, e);
+      return send(500, { code: 'ServiceException', message: 'Latchkey failed to deliver the event.' });
+    }
+  });
+  app.get(`${LATCHKEY_PATH}/access`, async (_request, reply) => {
+    const report = await accessReport(deps.store);
+    return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify({ resources: report })));
+  });
+  app.get(`${LATCHKEY_PATH}/decisions/:requestId`, async (request, reply) => {
+    const { requestId } = request.params as { requestId: string };
+    const records = deps.decisions.find(requestId);
+    return reply.status(records.length ? 200 : 404).header('content-type', 'application/json').send(
+      Buffer.from(JSON.stringify({ requestId, decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) })),
+    );
   });
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
@@ -237,6 +290,16 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       .send(e.body);
   });
   return { app, deps };
+}
+
+/**
+ * Latchkey's own address as the client reached it, for URLs that point back (code links,
+ * AWS_ENDPOINT_URL, function URLs). A function URL's host is not an endpoint for the APIs, so
+ * its subdomain is dropped.
+ */
+function baseUrlOf(request: FastifyRequest): string {
+  const host = (request.headers.host ?? request.hostname).replace(/^[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.(localhost|on\.aws)/i, '127.0.0.1');
+  return `${request.protocol}://${host}`;
 }
 
 /** The service a request is for: from its credential scope, or, unsigned, from its shape. */

@@ -2,12 +2,14 @@
 // against the caller's policies, the resource's policy and the request context, then
 // handled. No caller skips it; only world bootstrap writes without one.
 
-import { accessDeniedMessage, authorize, RequestContext, type AuthorizationRequest, type ContextInput, type Decision } from '../iam/index.js';
+import { accessDeniedMessage, authorize, principalArn, RequestContext, type AuthorizationRequest, type ContextInput, type Decision, type Principal } from '../iam/index.js';
 import { AwsError } from '../aws/errors.js';
 import type { Caller } from './caller.js';
 import { principalContext } from './caller.js';
 import { callerPolicies } from './callerPolicies.js';
 import { isReadOnly, type AuthorizationCheck, type Deps, type Output, type ServiceOperations } from './operation.js';
+import type { DecisionLog, DecisionRecord } from './decisionLog.js';
+
 
 export interface RequestMeta {
   region: string;
@@ -15,41 +17,6 @@ export interface RequestMeta {
   sourceIp: string;
   secureTransport: boolean;
   baseUrl: string;
-}
-
-export interface DecisionRecord {
-  at: string;
-  requestId: string;
-  caller: string;
-  action: string;
-  resource: string;
-  decision: Decision['decision'];
-  explanation: Decision;
-}
-
-/** The most recent decisions (a ring buffer), for explanations; a later issue persists them. */
-export class DecisionLog {
-  private readonly entries: (DecisionRecord | undefined)[];
-  private next = 0;
-  private count = 0;
-
-  constructor(private readonly limit = 10_000) {
-    this.entries = new Array<DecisionRecord | undefined>(limit);
-  }
-
-  record(entry: DecisionRecord): void {
-    this.entries[this.next] = entry;
-    this.next = (this.next + 1) % this.limit;
-    this.count = Math.min(this.count + 1, this.limit);
-  }
-
-  /** The last `n` decisions, oldest first. */
-  recent(n = 100): DecisionRecord[] {
-    const take = Math.min(n, this.count);
-    const out: DecisionRecord[] = [];
-    for (let i = take; i > 0; i--) out.push(this.entries[(this.next - i + this.limit) % this.limit]!);
-    return out;
-  }
 }
 
 export interface ServiceDefinition {
@@ -75,7 +42,7 @@ export async function execute(
   if (!op) throw new AwsError('NotImplemented', `Latchkey does not implement ${operation} yet.`, 501, 'Receiver');
   const ctx = { input, caller, region: meta.region, requestId: meta.requestId, baseUrl: meta.baseUrl, deps };
   const checks = await op.authorize(ctx);
-  if (checks.length > 0) await authorizeChecks(deps, service, caller, checks, meta);
+  if (checks.length > 0) await authorizeChecks(deps, service.accessDeniedCode, caller, checks, meta);
   const output = await op.handle(ctx);
   if (service.changesIdentities && !isReadOnly(operation)) deps.revision.value++;
   return output;
@@ -88,23 +55,31 @@ function resourcePolicyAllows(request: AuthorizationRequest, check: Authorizatio
   return alone.reasons.some((r) => r.policyType === 'resource' && r.effect === 'Allow');
 }
 
-async function authorizeChecks(
-  deps: Deps & { decisions: DecisionLog },
-  service: ServiceDefinition,
-  caller: Caller,
-  checks: AuthorizationCheck[],
-  meta: RequestMeta,
-): Promise<void> {
-  const { set, orgPaths } = await callerPolicies(deps, caller);
-  const now = deps.now();
-  const base: ContextInput = {
-    ...principalContext(caller, orgPaths),
+/** The request-context keys every request has, whoever makes it. */
+function requestKeys(now: Date, meta: RequestMeta): ContextInput {
+  return {
     'aws:CurrentTime': now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:SecureTransport': String(meta.secureTransport),
     'aws:SourceIp': meta.sourceIp,
     'aws:RequestedRegion': meta.region,
   };
+}
+
+/**
+ * Authorizes a signed caller's checks, recording each decision; the first denied one throws
+ * AccessDenied (`accessDeniedCode` in the service's protocol) with the engine's message.
+ */
+export async function authorizeChecks(
+  deps: Deps & { decisions: DecisionLog },
+  accessDeniedCode: string,
+  caller: Caller,
+  checks: AuthorizationCheck[],
+  meta: RequestMeta & { via?: DecisionRecord['via'] },
+): Promise<void> {
+  const { set, orgPaths } = await callerPolicies(deps, caller);
+  const now = deps.now();
+  const base: ContextInput = { ...principalContext(caller, orgPaths), ...requestKeys(now, meta) };
   // Calls a function makes with its execution role's credentials name the function.
   const sourceFunction = deps.functionSessions?.get(caller.accessKeyId);
   if (sourceFunction) base['lambda:SourceFunctionArn'] = sourceFunction;
@@ -123,14 +98,49 @@ async function authorizeChecks(
     deps.decisions.record({
       at: now.toISOString(),
       requestId: meta.requestId,
+      ...(meta.via ? { via: meta.via } : {}),
       caller: caller.arn,
+      callerAccount: caller.accountId,
       action: check.action,
       resource: check.resource,
+      ...(check.resourceAccount ? { resourceAccount: check.resourceAccount } : {}),
       decision: decision.decision,
       explanation: decision,
     });
     if (decision.decision !== 'Allow') {
-      throw new AwsError(service.accessDeniedCode, accessDeniedMessage({ ...request, principal: caller.principal }, decision), 403);
+      throw new AwsError(accessDeniedCode, accessDeniedMessage({ ...request, principal: caller.principal }, decision), 403);
     }
   }
+}
+
+/**
+ * A request from no IAM identity: a service delivering an event (principal
+ * `s3.amazonaws.com`, …, with aws:SourceArn / aws:SourceAccount) or an anonymous function-URL
+ * caller. Only the resource-based policy can allow it (lambda-authz.md §2). Recorded; the
+ * decision is returned, not thrown, since each door answers a denial its own way.
+ */
+export function authorizeWithoutIdentity(
+  deps: Deps & { decisions: DecisionLog },
+  principal: Principal,
+  check: AuthorizationCheck & { resourceAccount: string },
+  meta: RequestMeta & { via: DecisionRecord['via'] },
+): Decision {
+  const now = deps.now();
+  const context: ContextInput = { ...requestKeys(now, meta), ...check.context };
+  const request = { principal, action: check.action, resource: check.resource, resourceAccount: check.resourceAccount, context: new RequestContext(context) };
+  const decision = authorize(request, check.resourcePolicy ? { resource: check.resourcePolicy } : {});
+  const notable = Object.fromEntries(Object.entries(check.context ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+  deps.decisions.record({
+    at: now.toISOString(),
+    requestId: meta.requestId,
+    via: meta.via,
+    caller: principalArn(principal),
+    action: check.action,
+    resource: check.resource,
+    resourceAccount: check.resourceAccount,
+    decision: decision.decision,
+    explanation: decision,
+    ...(Object.keys(notable).length ? { context: notable } : {}),
+  });
+  return decision;
 }

@@ -182,7 +182,7 @@ export interface PageRequest {
 }
 
 /** The kinds of Lambda documents. */
-export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion';
+export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion' | 'url' | 'urlId';
 
 /**
  * Reads and writes inside one transaction. Synchronous on purpose: the whole read-modify-

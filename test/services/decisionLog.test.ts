@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DecisionLog, type DecisionRecord } from '../../src/services/pipeline.js';
+import { DecisionLog, type DecisionRecord } from '../../src/services/decisionLog.js';
 
 const entry = (n: number) => ({ requestId: String(n) }) as DecisionRecord;
 

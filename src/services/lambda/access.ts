@@ -5,7 +5,7 @@
 // the others are refused outright, as AWS does.
 
 import type { CompiledPolicy, ContextInput } from '../../iam/index.js';
-import type { AuthorizationCheck, OperationContext } from '../operation.js';
+import type { AuthorizationCheck, Deps, OperationContext } from '../operation.js';
 import { POLICY_ID, POLICY_VERSION, type PolicyDocumentState } from './permissions.js';
 import { LambdaErrors, type FunctionDoc, type FunctionRef } from './resources.js';
 
@@ -33,12 +33,12 @@ const CROSS_ACCOUNT = new Set([
   'GetLayerVersion',
 ]);
 
-export async function resourcePolicy(ctx: OperationContext<unknown>, arn: string): Promise<CompiledPolicy | undefined> {
-  const doc = await ctx.deps.store.lambdaGet<PolicyDocumentState>('policy', arn);
+export async function resourcePolicy(deps: Deps, arn: string): Promise<CompiledPolicy | undefined> {
+  const doc = await deps.store.lambdaGet<PolicyDocumentState>('policy', arn);
   if (!doc || doc.statements.length === 0) return undefined;
   // Compiled from the stored object (not its JSON text), so the document is parsed once.
   const document = { Version: POLICY_VERSION, Id: POLICY_ID, Statement: doc.statements };
-  return ctx.deps.policies.get(`lambda-policy/${arn}`, doc.revisionId, document, { kind: 'resource' });
+  return deps.policies.get(`lambda-policy/${arn}`, doc.revisionId, document, { kind: 'resource' });
 }
 
 function tagContext(fn: FunctionDoc | null): ContextInput {
@@ -56,7 +56,7 @@ export async function functionCheck(
 ): Promise<AuthorizationCheck[]> {
   if (ref.accountId !== ctx.caller.accountId && !CROSS_ACCOUNT.has(action)) throw LambdaErrors.crossAccountDenied();
   const fn = await ctx.deps.store.lambdaGet<FunctionDoc>('function', ref.key);
-  const policy = await resourcePolicy(ctx, ref.resourceArn);
+  const policy = await resourcePolicy(ctx.deps, ref.resourceArn);
   return [
     {
       action: `lambda:${action}`,
@@ -71,7 +71,7 @@ export async function functionCheck(
 /** The check for `lambda:<action>` on a layer version (its policy admits other accounts). */
 export async function layerVersionCheck(ctx: OperationContext<unknown>, action: string, layerVersionArn: string, accountId: string): Promise<AuthorizationCheck[]> {
   if (accountId !== ctx.caller.accountId && !CROSS_ACCOUNT.has(action)) throw LambdaErrors.crossAccountDenied();
-  const policy = await resourcePolicy(ctx, layerVersionArn);
+  const policy = await resourcePolicy(ctx.deps, layerVersionArn);
   return [{ action: `lambda:${action}`, resource: layerVersionArn, resourceAccount: accountId, ...(policy ? { resourcePolicy: policy } : {}) }];
 }
 

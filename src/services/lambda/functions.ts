@@ -8,6 +8,7 @@ import type { LambdaReader, LambdaTransaction } from '../../store/store.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { anyResource, functionCheck, layerVersionCheck } from './access.js';
 import { checkTagCount } from './tags.js';
+import { deleteFunctionUrls } from './functionUrls.js';
 import {
   aliasKey,
   codeSha256,
@@ -393,6 +394,7 @@ export const functionOperations: ServiceOperations = {
         }
         for (let v = 1; v <= fn.lastVersion; v++) tx.delete('version', versionKey(ref.key, v));
         tx.delete('policy', ref.arn);
+        deleteFunctionUrls(tx, ref.key);
         tx.delete('function', ref.key);
       });
       // A deleted function's warm environments must not outlive it (a new function of the same name would otherwise reuse them).

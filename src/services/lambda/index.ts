@@ -5,13 +5,14 @@ import type { ServiceDefinition } from '../pipeline.js';
 import { aliasOperations } from './aliases.js';
 import { concurrencyOperations } from './concurrency.js';
 import { functionOperations } from './functions.js';
+import { functionUrlOperations } from './functionUrls.js';
 import { invokeOperations } from './invoke.js';
 import { layerOperations } from './layers.js';
 import { policyOperations } from './policies.js';
 import { tagOperations } from './tags.js';
 
 export const lambdaService: ServiceDefinition = {
-  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations, ...invokeOperations, ...concurrencyOperations },
+  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations, ...invokeOperations, ...concurrencyOperations, ...functionUrlOperations },
   accessDeniedCode: 'AccessDeniedException',
   changesIdentities: false,
 };

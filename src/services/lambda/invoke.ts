@@ -7,12 +7,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AwsError } from '../../aws/errors.js';
 import type { FunctionSpec, InvokeResult, RuntimeManager } from '../../runtime/index.js';
 import { RuntimeNotAvailable } from '../../runtime/index.js';
-import type { OperationContext, ServiceOperations } from '../operation.js';
+import type { Deps, OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck } from './access.js';
 import { executionRoleCredentials } from './executionRole.js';
 import type { LayerVersionDoc } from './resources.js';
 import { releaseSlot, reservedConcurrencyExceeded, tryAcquireSlot } from './concurrency.js';
-import { configurationFor, LambdaErrors, layerVersionKey, resolveFunction, type FunctionConfiguration } from './resources.js';
+import { configurationFor, LambdaErrors, layerVersionKey, resolveFunction, type FunctionConfiguration, type FunctionRef } from './resources.js';
 
 const SYNC_LIMIT = 6 * 1024 * 1024;
 // 1 MB since AWS raised the asynchronous limit from 256 KB in October 2025.
@@ -43,8 +43,15 @@ function layerArnParts(arn: string) {
   return m ? { key: layerVersionKey(`${m[2]}:${m[1]}:${m[3]}`, Number(m[4])) } : null;
 }
 
-async function specFor(ctx: OperationContext<InvokeInput>, configuration: FunctionConfiguration): Promise<FunctionSpec> {
-  const { store } = ctx.deps;
+/** What running a function needs besides the function: Latchkey's dependencies, the region, Latchkey's own URL. */
+export interface InvocationEnv {
+  deps: Deps;
+  region: string;
+  baseUrl: string;
+}
+
+async function specFor(env: InvocationEnv, configuration: FunctionConfiguration): Promise<FunctionSpec> {
+  const { store } = env.deps;
   const layers = [];
   for (const l of (configuration.Layers as { Arn: string }[] | undefined) ?? []) {
     const parts = layerArnParts(l.Arn);
@@ -65,27 +72,95 @@ async function specFor(ctx: OperationContext<InvokeInput>, configuration: Functi
     codeSha256: configuration.CodeSha256,
     code: async () => (await store.getCode(configuration.CodeSha256))!,
     layers,
-    region: ctx.region,
-    credentials: () => executionRoleCredentials(ctx.deps, configuration.Role, configuration.FunctionName, unqualified),
-    endpointUrl: ctx.baseUrl,
+    region: env.region,
+    credentials: () => executionRoleCredentials(env.deps, configuration.Role, configuration.FunctionName, unqualified),
+    endpointUrl: env.baseUrl,
   };
 }
 
-async function run(runtime: RuntimeManager, spec: FunctionSpec, invokedArn: string, input: InvokeInput, requestId: string): Promise<InvokeResult> {
+export interface InvocationRequest {
+  payload: Buffer;
+  requestId: string;
+  logTail?: boolean;
+  /** Base64 JSON, as X-Amz-Client-Context carries it. */
+  clientContext?: string;
+}
+
+/** A function, version or alias made ready to run: the version chosen, its spec, the reservation it draws on. */
+export interface Invocation {
+  ref: FunctionRef;
+  configuration: FunctionConfiguration;
+  reserved: number | undefined;
+  runtime: RuntimeManager;
+  spec: FunctionSpec;
+}
+
+/** Resolves what `ref` runs now (alias routing included), or throws AWS's not-found error. */
+export async function prepareInvocation(env: InvocationEnv, ref: FunctionRef): Promise<Invocation> {
+  const { deps } = env;
+  const now = deps.now().getTime();
+  const resolved = await deps.store
+    .lambdaView((tx) => configurationFor(tx, ref, now))
+    .catch((e: unknown) => {
+      // An unqualified invoke of a missing function names $LATEST (recorded, 2025).
+      if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) {
+        throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
+      }
+      throw e;
+    });
+  let configuration = resolved.configuration;
+  const extra = routedVersion(configuration, resolved.alias?.RoutingConfig?.AdditionalVersionWeights);
+  if (extra) {
+    configuration = (await deps.store.lambdaView((tx) => configurationFor(tx, { ...ref, qualifier: extra, resourceArn: `${ref.arn}:${extra}` }, now))).configuration;
+  }
+  const runtime = deps.runtime;
+  if (!runtime) throw new AwsError('ServiceException', 'This Latchkey server runs no functions.', 500);
+  return { ref, configuration, reserved: resolved.fn.reservedConcurrency, runtime, spec: await specFor(env, configuration) };
+}
+
+async function run(inv: Invocation, req: InvocationRequest): Promise<InvokeResult> {
   try {
-    return await runtime.invoke(spec, {
-      payload: input.Payload ?? Buffer.alloc(0),
-      invokedFunctionArn: invokedArn,
-      requestId,
-      logTail: input.LogType === 'Tail',
-      ...(input.ClientContext ? { clientContext: input.ClientContext } : {}),
+    return await inv.runtime.invoke(inv.spec, {
+      payload: req.payload,
+      invokedFunctionArn: inv.ref.resourceArn,
+      requestId: req.requestId,
+      logTail: req.logTail ?? false,
+      ...(req.clientContext ? { clientContext: req.clientContext } : {}),
     });
   } catch (e) {
     if (e instanceof RuntimeNotAvailable) {
-      throw new AwsError('InvalidRuntimeException', `The runtime ${spec.runtime} is not available on this Latchkey host: ${e.message}`, 502);
+      throw new AwsError('InvalidRuntimeException', `The runtime ${inv.spec.runtime} is not available on this Latchkey host: ${e.message}`, 502);
     }
     throw e;
   }
+}
+
+/** A synchronous run: within the function's reserved concurrency, or TooManyRequestsException. */
+export async function invokeNow(inv: Invocation, req: InvocationRequest): Promise<InvokeResult> {
+  if (!tryAcquireSlot(inv.runtime, inv.ref.arn, inv.reserved)) throw reservedConcurrencyExceeded();
+  return run(inv, req).finally(() => releaseSlot(inv.runtime, inv.ref.arn));
+}
+
+/**
+ * An asynchronous run, as Lambda's event queue does it: in the background, waiting for a free
+ * slot when throttled, tried up to three times while the function fails. `onSettled` hears
+ * the last attempt's result (undefined when the event was dropped).
+ */
+export function invokeLater(inv: Invocation, req: InvocationRequest, onSettled?: (result: InvokeResult | undefined, attempts: number) => void): void {
+  void (async () => {
+    // With nothing reserved the event can never run and is dropped (AWS keeps retrying it for up to six hours first).
+    if (inv.reserved === 0) return onSettled?.(undefined, 0);
+    let last: InvokeResult | undefined;
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+      // Unref'd: a queued event must not keep a stopping server alive.
+      while (!tryAcquireSlot(inv.runtime, inv.ref.arn, inv.reserved)) await delay(EVENT_THROTTLE_WAIT_MS, undefined, { ref: false });
+      last = await run(inv, req)
+        .catch(() => undefined)
+        .finally(() => releaseSlot(inv.runtime, inv.ref.arn));
+      if (last && !last.functionError) return onSettled?.(last, attempt);
+    }
+    onSettled?.(last, ASYNC_ATTEMPTS);
+  })();
 }
 
 export const invokeOperations: ServiceOperations = {
@@ -93,7 +168,7 @@ export const invokeOperations: ServiceOperations = {
     authorize: (ctx: OperationContext<InvokeInput>) =>
       functionCheck(ctx, 'InvokeFunction', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
-      const { input, deps } = ctx;
+      const { input } = ctx;
       const type = input.InvocationType ?? 'RequestResponse';
       const size = input.Payload?.length ?? 0;
       // The texts AWS sends (seen in users' reports); both are RequestEntityTooLargeException.
@@ -104,47 +179,26 @@ export const invokeOperations: ServiceOperations = {
         throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${SYNC_LIMIT} bytes for the InvokeFunction operation`, 413);
       }
       const ref = resolveFunction(ctx, input.FunctionName, input.Qualifier);
-      const now = deps.now().getTime();
-      const resolved = await deps.store
-        .lambdaView((tx) => configurationFor(tx, ref, now))
-        .catch((e: unknown) => {
-          // An unqualified invoke of a missing function names $LATEST (recorded, 2025).
-          if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) {
-            throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
-          }
+      if (type === 'DryRun') {
+        // Only whether it exists: DryRun runs nothing.
+        await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref, ctx.deps.now().getTime())).catch((e: unknown) => {
+          if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
           throw e;
         });
-      let configuration = resolved.configuration;
-      const extra = routedVersion(configuration, resolved.alias?.RoutingConfig?.AdditionalVersionWeights);
-      if (extra) {
-        configuration = (await deps.store.lambdaView((tx) => configurationFor(tx, { ...ref, qualifier: extra, resourceArn: `${ref.arn}:${extra}` }, now))).configuration;
+        return { StatusCode: 204 };
       }
-      if (type === 'DryRun') return { StatusCode: 204 };
-
-      const runtime = deps.runtime;
-      if (!runtime) throw new AwsError('ServiceException', 'This Latchkey server runs no functions.', 500);
-      const spec = await specFor(ctx, configuration);
-      const invokedArn = ref.resourceArn;
-      const reserved = resolved.fn.reservedConcurrency;
+      const inv = await prepareInvocation(ctx, ref);
+      const request: InvocationRequest = {
+        payload: input.Payload ?? Buffer.alloc(0),
+        requestId: ctx.requestId,
+        logTail: input.LogType === 'Tail',
+        ...(input.ClientContext ? { clientContext: input.ClientContext } : {}),
+      };
       if (type === 'Event') {
-        const requestId = randomUUID();
-        void (async () => {
-          // Throttled events wait for a free slot as AWS's queue does; with nothing reserved they
-          // can never run and are dropped (AWS keeps retrying them for up to six hours first).
-          if (reserved === 0) return;
-          for (let attempt = 0; attempt < ASYNC_ATTEMPTS; attempt++) {
-            // Unref'd: a queued event must not keep a stopping server alive.
-            while (!tryAcquireSlot(runtime, ref.arn, reserved)) await delay(EVENT_THROTTLE_WAIT_MS, undefined, { ref: false });
-            const result = await run(runtime, spec, invokedArn, input, requestId)
-              .catch(() => null)
-              .finally(() => releaseSlot(runtime, ref.arn));
-            if (result && !result.functionError) return;
-          }
-        })();
+        invokeLater(inv, { ...request, requestId: randomUUID(), logTail: false });
         return { StatusCode: 202 };
       }
-      if (!tryAcquireSlot(runtime, ref.arn, reserved)) throw reservedConcurrencyExceeded();
-      const result = await run(runtime, spec, invokedArn, input, ctx.requestId).finally(() => releaseSlot(runtime, ref.arn));
+      const result = await invokeNow(inv, request);
       return {
         StatusCode: 200,
         ExecutedVersion: result.executedVersion,

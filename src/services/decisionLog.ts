@@ -1,0 +1,140 @@
+// Every authorization decision Latchkey makes (API calls, invokes, service events, function
+// URLs), kept in memory for the console and appended as JSON lines to `decisions.log` in the
+// state directory, rotated by size (`decisions.log.1`, `.2`, …), so `latchkey explain
+// <request-id>` can answer after the fact.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Decision } from '../iam/index.js';
+
+export interface DecisionRecord {
+  at: string;
+  /** The id returned in `x-amzn-RequestId` (for events and URLs: the delivery's own id). */
+  requestId: string;
+  /** How the request arrived. */
+  via?: 'api' | 'event' | 'url';
+  caller: string;
+  /** The caller's account; absent for services and anonymous callers. */
+  callerAccount?: string;
+  action: string;
+  resource: string;
+  resourceAccount?: string;
+  decision: Decision['decision'];
+  explanation: Decision;
+  /** Request-context keys that shaped the decision (aws:SourceArn, aws:SourceAccount, …), when notable. */
+  context?: Record<string, string>;
+}
+
+export interface DecisionFileOptions {
+  file: string;
+  /** Rotate once the file passes this size. */
+  maxBytes?: number;
+  /** How many rotated files to keep. */
+  keep?: number;
+}
+
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+const DEFAULT_KEEP = 3;
+
+export class DecisionLog {
+  private readonly entries: (DecisionRecord | undefined)[];
+  private next = 0;
+  private count = 0;
+  private pending: string[] = [];
+  private flushing = false;
+  private size = 0;
+
+  constructor(
+    private readonly limit = 10_000,
+    private readonly sink?: DecisionFileOptions,
+  ) {
+    this.entries = new Array<DecisionRecord | undefined>(limit);
+    if (sink) {
+      fs.mkdirSync(path.dirname(sink.file), { recursive: true });
+      this.size = fileSize(sink.file);
+    }
+  }
+
+  record(entry: DecisionRecord): void {
+    this.entries[this.next] = entry;
+    this.next = (this.next + 1) % this.limit;
+    this.count = Math.min(this.count + 1, this.limit);
+    if (this.sink) {
+      this.pending.push(JSON.stringify(entry) + '\n');
+      // One write per event-loop turn, however many decisions it made.
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
+    }
+  }
+
+  /** The last `n` decisions, oldest first. */
+  recent(n = 100): DecisionRecord[] {
+    const take = Math.min(n, this.count);
+    const out: DecisionRecord[] = [];
+    for (let i = take; i > 0; i--) out.push(this.entries[(this.next - i + this.limit) % this.limit]!);
+    return out;
+  }
+
+  /** The decisions of one request still in memory. */
+  find(requestId: string): DecisionRecord[] {
+    return this.recent(this.count).filter((e) => e.requestId === requestId);
+  }
+
+  /** Writes what is pending now (the server calls it when it stops). */
+  flush(): void {
+    this.flushing = false;
+    if (!this.sink || this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    try {
+      if (this.size > 0 && this.size + text.length > (this.sink.maxBytes ?? DEFAULT_MAX_BYTES)) this.rotate();
+      fs.appendFileSync(this.sink.file, text);
+      this.size += Buffer.byteLength(text);
+    } catch (e) {
+      // The log is a record, not a gate: a full disk must not fail requests.
+      console.error('Latchkey: could not write the decision log:', (e as Error).message);
+    }
+  }
+
+  private rotate(): void {
+    const { file } = this.sink!;
+    const keep = this.sink!.keep ?? DEFAULT_KEEP;
+    fs.rmSync(`${file}.${keep}`, { force: true });
+    for (let i = keep - 1; i >= 1; i--) {
+      if (fs.existsSync(`${file}.${i}`)) fs.renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+    }
+    fs.renameSync(file, `${file}.1`);
+    this.size = 0;
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every logged decision of a request, newest files last, read back from a state directory. */
+export function readDecisions(file: string, requestId: string): DecisionRecord[] {
+  const found: DecisionRecord[] = [];
+  const files = [file];
+  for (let i = 1; fs.existsSync(`${file}.${i}`); i++) files.unshift(`${file}.${i}`);
+  for (const f of files) {
+    if (!fs.existsSync(f)) continue;
+    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+      // A cheap test before parsing: most lines are other requests.
+      if (!line.includes(requestId)) continue;
+      try {
+        const record = JSON.parse(line) as DecisionRecord;
+        if (record.requestId === requestId) found.push(record);
+      } catch {
+        // a torn last line after a crash: skip it
+      }
+    }
+  }
+  return found;
+}

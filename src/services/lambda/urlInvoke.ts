@@ -1,0 +1,138 @@
+// Requests to function URLs: `http://<url-id>.lambda-url.<region>.localhost:<port>/…` or, with
+// no DNS needed, `http://<host>:<port>/lambda-url/<url-id>/…`. Authorized as AWS does
+// (lambda-authz.md §5): AuthType NONE needs a resource-policy statement that lets anyone
+// `lambda:InvokeFunctionUrl`; AWS_IAM needs a SigV4 signature (service `lambda`) and the
+// usual identity/resource evaluation. The function receives the payload format 2.0 event and
+// its result becomes the HTTP response (events/functionUrlPayload.ts). Denials carry the
+// recorded 403 bodies.
+
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { AwsError } from '../../aws/errors.js';
+import { verifySigV4, type IncomingSignedRequest, type SigningCredentials } from '../../aws/sigv4.js';
+import { cachedCaller } from '../caller.js';
+import type { DecisionLog } from '../decisionLog.js';
+import {
+  functionUrlErrorResponse, functionUrlEvent, functionUrlForbiddenResponse, functionUrlResponse, functionUrlUnknownUrlResponse, type FunctionUrlHttpResponse,
+} from '../events/functionUrlPayload.js';
+import type { Deps } from '../operation.js';
+import { authorizeChecks, authorizeWithoutIdentity, type RequestMeta } from '../pipeline.js';
+import { resourcePolicy } from './access.js';
+import { findUrlById, type FunctionUrlDoc } from './functionUrls.js';
+import { invokeNow, prepareInvocation } from './invoke.js';
+import { functionArn, functionKey, type FunctionRef } from './resources.js';
+
+const HOST_FORM = /^([a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.(?:localhost|on\.aws)(?::\d+)?$/i;
+const PATH_FORM = /^\/lambda-url\/([a-z0-9]{32})(\/.*)?$/i;
+
+/** The URL id and the path the function sees, when a request is for a function URL. */
+export function matchFunctionUrl(host: string | undefined, rawPath: string): { urlId: string; path: string } | undefined {
+  const byHost = host ? HOST_FORM.exec(host) : null;
+  if (byHost) return { urlId: byHost[1]!.toLowerCase(), path: rawPath };
+  const byPath = PATH_FORM.exec(rawPath);
+  if (byPath) return { urlId: byPath[1]!.toLowerCase(), path: byPath[2] ?? '/' };
+  return undefined;
+}
+
+const unknownUrl = functionUrlUnknownUrlResponse;
+const forbidden = functionUrlForbiddenResponse;
+
+export interface UrlRequest {
+  urlId: string;
+  /** The path after the URL's root, as the function sees it. */
+  path: string;
+  signed: IncomingSignedRequest;
+  sourceIp: string;
+  meta: RequestMeta;
+}
+
+function refOf(doc: FunctionUrlDoc): FunctionRef {
+  const arn = functionArn(doc.region, doc.accountId, doc.functionName);
+  return {
+    accountId: doc.accountId,
+    region: doc.region,
+    name: doc.functionName,
+    qualifier: doc.qualifier,
+    key: functionKey(doc.accountId, doc.region, doc.functionName),
+    arn,
+    resourceArn: doc.qualifier === undefined ? arn : `${arn}:${doc.qualifier}`,
+  };
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+export async function invokeFunctionUrl(
+  deps: Deps & { decisions: DecisionLog },
+  lookup: (accessKeyId: string) => Promise<SigningCredentials | undefined>,
+  req: UrlRequest,
+): Promise<FunctionUrlHttpResponse> {
+  const doc = await deps.store.lambdaView((tx) => findUrlById(tx, req.urlId));
+  if (!doc) return unknownUrl();
+  const ref = refOf(doc);
+  const policy = await resourcePolicy(deps, ref.resourceArn);
+  const check = {
+    action: 'lambda:InvokeFunctionUrl',
+    resource: ref.resourceArn,
+    resourceAccount: ref.accountId,
+    context: { 'lambda:FunctionUrlAuthType': doc.AuthType },
+    ...(policy ? { resourcePolicy: policy } : {}),
+  };
+  const meta = { ...req.meta, region: doc.region, via: 'url' as const };
+  let caller;
+  if (doc.AuthType === 'NONE') {
+    const decision = authorizeWithoutIdentity(deps, { type: 'Anonymous' }, check, meta);
+    if (decision.decision !== 'Allow') return forbidden();
+  } else {
+    const auth = await verifySigV4(req.signed, lookup, deps.now());
+    if (!auth.ok || auth.service !== 'lambda') return forbidden();
+    caller = await cachedCaller(deps, auth.accessKeyId);
+    try {
+      await authorizeChecks(deps, 'AccessDeniedException', caller, [check], meta);
+    } catch (e) {
+      if (e instanceof AwsError && e.status === 403) return forbidden();
+      throw e;
+    }
+  }
+
+  let inv;
+  try {
+    inv = await prepareInvocation({ deps, region: doc.region, baseUrl: req.meta.baseUrl }, ref);
+  } catch (e) {
+    // The alias behind an alias URL was deleted: the URL stays and answers 403 (recorded).
+    if (e instanceof AwsError && e.status === 404) return forbidden();
+    throw e;
+  }
+  const signed = req.signed;
+  const event = functionUrlEvent(
+    { region: doc.region, now: deps.now(), id: randomUUID },
+    {
+      method: signed.method,
+      rawPath: req.path,
+      rawQueryString: signed.rawQuery,
+      headers: signed.headers as Record<string, string | string[]>,
+      body: signed.body,
+      sourceIp: req.sourceIp,
+      ...(header(signed.headers, 'user-agent') ? { userAgent: header(signed.headers, 'user-agent')! } : {}),
+      urlId: doc.urlId,
+      accountId: doc.accountId,
+      authType: doc.AuthType,
+      ...(caller
+        ? { caller: { accessKey: caller.accessKeyId, accountId: caller.accountId, callerId: caller.userId, userArn: caller.arn, userId: caller.userId } }
+        : {}),
+    },
+  );
+  try {
+    const result = await invokeNow(inv, { payload: Buffer.from(JSON.stringify(event)), requestId: req.meta.requestId });
+    if (result.functionError) return functionUrlErrorResponse();
+    return functionUrlResponse(result.payload);
+  } catch (e) {
+    // Throttled: AWS's text is not recorded; this mirrors Invoke's.
+    if (e instanceof AwsError && e.code === 'TooManyRequestsException') {
+      return { statusCode: 429, headers: { 'content-type': 'application/json', 'x-amzn-errortype': 'TooManyRequestsException' }, body: Buffer.from('{"Message":"Rate Exceeded."}') };
+    }
+    throw e;
+  }
+}
