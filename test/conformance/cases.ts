@@ -976,9 +976,87 @@ const reservedConcurrencyCases: Case[] = [
   },
 ];
 
+const URL_TESTS = `${API}::TestLambdaUrl`;
+const URL_NONE = { ...FN, AuthType: 'NONE' };
+const ALIAS_FIXTURE = [
+  fixtureCreate(undefined, { Runtime: 'nodejs20.x', Handler: 'lambda_handler.handler' }),
+  step('PublishVersion', FN, 'fn_version_result'),
+  step('CreateAlias', { ...FN, Name: 'urlalias', FunctionVersion: '1' }, 'create_alias_result'),
+];
+
+const functionUrlCases: Case[] = [
+  ...perOperation('test_ops_on_nonexisting_fn', [['get_function_url_config', 'GetFunctionUrlConfig']], (op) => [step(op, FN, 'not_found_exception')]),
+  ...perOperation('test_get_function_wrong_region', [['get_function_url_config', 'GetFunctionUrlConfig']], (op) => [
+    fixtureCreate(undefined, { Description: 'Initial description' }),
+    step(op, { FunctionName: 'arn:aws:lambda:eu-central-1:{{account}}:function:{{fn}}' }, 'wrong_region_exception'),
+  ]),
+  {
+    recording: `${URL_TESTS}::test_url_config_lifecycle`,
+    steps: [
+      fixtureCreate(),
+      step('CreateFunctionUrlConfig', URL_NONE, 'url_creation'),
+      step('CreateFunctionUrlConfig', URL_NONE, 'failed_duplication'),
+      step('GetFunctionUrlConfig', FN, 'get_url_config'),
+      step('UpdateFunctionUrlConfig', { ...FN, AuthType: 'AWS_IAM' }, 'updated_url_config'),
+      step('DeleteFunctionUrlConfig', FN),
+      step('GetFunctionUrlConfig', FN, 'failed_getter'),
+    ],
+  },
+  {
+    recording: `${URL_TESTS}::test_url_config_list_paging`,
+    steps: [
+      ...ALIAS_FIXTURE,
+      step('ListFunctionUrlConfigs', { FunctionName: 'doesnotexist' }, 'list_function_notfound'),
+      step('ListFunctionUrlConfigs', FN, 'list_all_empty'),
+      step('CreateFunctionUrlConfig', URL_NONE, 'url_config_fn'),
+      step('CreateFunctionUrlConfig', { ...URL_NONE, Qualifier: 'urlalias' }, 'url_config_alias'),
+      step('ListFunctionUrlConfigs', FN, 'list_all'),
+    ],
+  },
+  {
+    recording: `${URL_TESTS}::test_url_config_exceptions`,
+    skip: { delete_function_url_config_qualifier_alias_doesnotmatch_arn: 'AWS answered with an InternalFailure when it was recorded' },
+    steps: [
+      ...ALIAS_FIXTURE,
+      ...(['Create', 'Get', 'Delete', 'Update'] as const).flatMap((verb) => {
+        const op = `${verb}FunctionUrlConfig`;
+        const key = verb.toLowerCase();
+        const input = (extra: Input) => (verb === 'Create' ? { AuthType: 'NONE', ...extra } : verb === 'Update' ? { AuthType: 'AWS_IAM', ...extra } : extra);
+        return [
+          step(op, input({ FunctionName: 'doesnotexist' }), `${key}_function_url_config_name_doesnotexist`),
+          step(op, input({ FunctionName: 'arn:aws:lambda:{{region}}:{{account}}:function:doesnotexist' }), `${key}_function_url_config_arn_doesnotexist`),
+          step(op, input({ FunctionName: 'doesnotexist', Qualifier: '1' }), `${key}_function_url_config_name_doesnotexist_qualifier`),
+          step(op, input({ ...FN, Qualifier: '1' }), `${key}_function_url_config_qualifier_version`),
+          step(op, input({ ...FN, Qualifier: '2' }), `${key}_function_url_config_qualifier_version_doesnotexist`),
+          step(op, input({ ...FN, Qualifier: 'urlalias-doesnotexist' }), `${key}_function_url_config_qualifier_alias_doesnotexist`),
+          ...(verb === 'Delete' ? [] : [step(op, input({ FunctionName: '{{fn}}:urlalias-doesnotmatch', Qualifier: 'urlalias' }), `${key}_function_url_config_qualifier_alias_doesnotmatch_arn`)]),
+          step(op, input({ ...FN, Qualifier: '$LATEST' }), `${key}_function_url_config_qualifier_latest`),
+          ...(verb === 'Create' ? [] : [step(op, input(FN), `${key}_function_url_config_config_doesnotexist`)]),
+        ];
+      }),
+    ],
+  },
+  {
+    recording: `${URL_TESTS}::test_url_config_deletion_without_qualifier`,
+    steps: [
+      fixtureCreate(),
+      step('PublishVersion', FN),
+      step('CreateAlias', { ...FN, Name: 'test-alias', FunctionVersion: '1' }),
+      step('CreateFunctionUrlConfig', URL_NONE, 'url_creation'),
+      step('CreateFunctionUrlConfig', { ...URL_NONE, Qualifier: 'test-alias' }, 'url_with_alias_creation'),
+      step('GetFunctionUrlConfig', FN, 'get_url_config'),
+      step('GetFunctionUrlConfig', { ...FN, Qualifier: 'test-alias' }, 'get_url_config_with_alias'),
+      step('DeleteFunctionUrlConfig', FN, 'delete_function_url_config'),
+      step('GetFunctionUrlConfig', FN, 'get_url_config_after_deletion'),
+      step('GetFunctionUrlConfig', { ...FN, Qualifier: 'test-alias' }, 'get_url_config_with_alias_after_deletion'),
+    ],
+  },
+];
+
 /** Every replayed case, in the order the suite runs them. */
 export const CASES: Case[] = [
   ...permissionCases, ...layerPolicyCases, ...functionCases, ...versionAliasCases, ...tagCases, ...layerCases, ...reservedConcurrencyCases,
+  ...functionUrlCases,
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -993,9 +1071,8 @@ const NOT_REPLAYED: [test: (r: Recording) => boolean, reason: string][] = [
   [(r) => /\[(qualifier_too_long0|qualifier_too_long1|function_name_and_qualifier_too_long)-/.test(r.id), 'stale 2024 parametrization no longer in the test; its exact inputs are not recoverable'],
   [(r) => /-invoke\]$|\[invoke\]$|::test_invalid_invoke$/.test(r.id), 'needs Invoke (not implemented yet)'],
   [(r) => /test_lambda\.py::TestLambda(Features|Aliases)::/.test(r.id), 'needs Invoke (not implemented yet)'],
-  [(r) => /::TestLambdaUrl::/.test(r.id), 'function URL configuration APIs (function URLs are not implemented yet)'],
-  [(r) => /test_lambda\.py::TestLambdaURL::|test_lambda\.py::TestLambdaPermissions::test_lambda_permission_url_invocation/.test(r.id), 'needs function URLs (not implemented yet)'],
-  [(r) => /\[(get_function_url_config|get_function_code_signing_config|get_function_event_invoke_config)\]$/.test(r.id), 'another API (function URL config, code signing or event invoke config), not served'],
+  [(r) => /test_lambda\.py::TestLambdaURL::|test_lambda\.py::TestLambdaPermissions::test_lambda_permission_url_invocation/.test(r.id), 'function URL invocations over HTTP (not an SDK call this harness replays); their recorded bodies and status codes are checked in test/e2e/reach.e2e.test.ts and test/services/events/functionUrlPayload.test.ts'],
+  [(r) => /\[(get_function_code_signing_config|get_function_event_invoke_config)\]$/.test(r.id), 'another API (code signing or event invoke config), not served'],
   [(r) => /\[(event_source_mapping|capacity_provider)\]$|test_create_tag_on_esm_create$/.test(r.id), 'tags of event source mappings / capacity providers, which Latchkey does not model'],
   [(r) => /test_lambda_code_location_s3|test_layer_s3_content$/.test(r.id), 'needs S3 (code uploaded to a bucket)'],
   [(r) => /cloudformation\//.test(r.id), 'needs CloudFormation'],

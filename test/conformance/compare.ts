@@ -5,7 +5,7 @@
 // on first sight and must be equal on every later sight within the same recorded test; two
 // different indexes of the same kind must be different values. Unindexed ones (`<code-size>`,
 // `<location>`) match anything. Known ones (partition, region, the test's function names, …)
-// are fixed by the case. `"date"` matches any timestamp. The recording account 111111111111 is
+// are fixed by the case. `"date"` matches any timestamp, `"lambda-url"` any function URL. The recording account 111111111111 is
 // the server's account. Top-level key order is ignored (the snapshot tool sorted it); inside
 // JSON-string members (Statement, Policy) key order is AWS's and compared.
 
@@ -39,6 +39,8 @@ function compareHeaders(recorded: Record<string, string>, observed: Observed, di
 }
 
 const PLACEHOLDER = /<[^<>\s]+>/g;
+/** What the snapshot tool replaced with "lambda-url": `https://<id>.lambda-url.<region>.on.aws/` (here `.localhost`). */
+const FUNCTION_URL = /^https?:\/\/[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.(on\.aws|localhost(:\d+)?)\/$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([+-]\d{2}:?\d{2}|Z)$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -70,6 +72,7 @@ export class Bindings {
   /** null when `actual` matches `recorded`; otherwise why not. Binds new placeholders. */
   match(recorded: string, actual: string): string | null {
     if (recorded === 'date') return TIMESTAMP.test(actual) ? null : `expected a timestamp, got ${JSON.stringify(actual)}`;
+    if (recorded === 'lambda-url') return FUNCTION_URL.test(actual) ? null : `expected a function URL, got ${JSON.stringify(actual)}`;
     const expected = this.expand(recorded);
     const unbound: string[] = [];
     let source = '';
