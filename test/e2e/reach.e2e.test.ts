@@ -159,6 +159,34 @@ describe('service events', () => {
     assert.equal(theirs.result.delivered, false);
   });
 
+  test('EventBridge, API Gateway and CloudWatch Logs: their principals, source ARNs and payloads', async () => {
+    await createFunction('many');
+    const grant = (StatementId: string, Principal: string, SourceArn: string) =>
+      lambda().send(new AddPermissionCommand({ FunctionName: 'many', StatementId, Action: 'lambda:InvokeFunction', Principal, SourceArn }));
+    await grant('rule', 'events.amazonaws.com', `arn:aws:events:us-east-1:${OWNER}:rule/nightly`);
+    await grant('api', 'apigateway.amazonaws.com', `arn:aws:execute-api:us-east-1:${OWNER}:abc123/*/GET/pets`);
+    await grant('logs', 'logs.us-east-1.amazonaws.com', `arn:aws:logs:us-east-1:${OWNER}:log-group:/app/web:*`);
+
+    const rule = await emit({ service: 'events', function: fnArn('many'), rule: 'nightly', source: 'my.app', detailType: 'Tick', detail: { n: 1 } });
+    assert.equal(rule.result.delivered, true);
+    const api = await emit({ service: 'apigateway', function: fnArn('many'), apiId: 'abc123', method: 'GET', path: '/pets' });
+    assert.equal(api.result.delivered, true);
+    assert.equal(api.result.invocationType, 'RequestResponse', 'API Gateway waits for the function');
+    assert.equal(api.result.sourceArn, `arn:aws:execute-api:us-east-1:${OWNER}:abc123/prod/GET/pets`);
+    const logs = await emit({ service: 'logs', function: fnArn('many'), logGroup: '/app/web', messages: ['line one'] });
+    assert.equal(logs.result.delivered, true);
+    assert.equal(logs.result.principal, 'logs.us-east-1.amazonaws.com');
+    assert.equal((await emit({ service: 'events', function: fnArn('many'), rule: 'other' })).result.delivered, false);
+    assert.equal((await emit({ service: 'apigateway', function: fnArn('many'), apiId: 'abc123', method: 'DELETE', path: '/pets' })).result.delivered, false);
+
+    const events = await eventsOf('many', 3);
+    const tick = events.find((e) => e['detail-type'] === 'Tick')!;
+    assert.deepEqual(tick.detail, { n: 1 });
+    assert.equal(tick.source, 'my.app');
+    assert.ok(events.some((e) => e.requestContext?.apiId === 'abc123'));
+    assert.ok(events.some((e) => typeof e.awslogs?.data === 'string'));
+  });
+
   test('bad requests get an error, not a crash', async () => {
     const res = await fetch(`${server.endpoint}/_latchkey/emit`, { method: 'POST', body: '{not json' });
     assert.equal(res.status, 400);

@@ -13,7 +13,7 @@ import { describeDecision } from '../explainDecision.js';
 import { resourcePolicy } from '../lambda/access.js';
 import { invokeLater, invokeNow, prepareInvocation } from '../lambda/invoke.js';
 import { resolveQualifier } from '../lambda/permissions.js';
-import { functionArn, functionKey, type FunctionRef } from '../lambda/resources.js';
+import { functionRef } from '../lambda/resources.js';
 import type { Deps } from '../operation.js';
 import { authorizeWithoutIdentity, type RequestMeta } from '../pipeline.js';
 import {
@@ -176,16 +176,7 @@ export async function emitEvent(deps: Deps & { decisions: DecisionLog }, req: Em
     throw new AwsError('InvalidParameterValueException', 'Name the function by ARN, or give its account.', 400);
   }
   const resolved = resolveQualifier(named, undefined, region, defaultAccount ?? '');
-  const arn = functionArn(region, resolved.accountId, resolved.functionName);
-  const ref: FunctionRef = {
-    accountId: resolved.accountId,
-    region,
-    name: resolved.functionName,
-    qualifier: resolved.qualifier,
-    key: functionKey(resolved.accountId, region, resolved.functionName),
-    arn,
-    resourceArn: resolved.qualifier === undefined ? arn : `${arn}:${resolved.qualifier}`,
-  };
+  const ref = functionRef(resolved.accountId, region, resolved.functionName, resolved.qualifier);
   const env: EventEnv = { region, now: deps.now(), id: randomUUID };
   const d = delivery(req, region, env, ref.accountId);
   const policy = await resourcePolicy(deps, ref.resourceArn);

@@ -74,6 +74,14 @@ function requireTarget(tx: LambdaReader, ref: FunctionRef, missing: () => AwsErr
   if (ref.qualifier !== undefined && !tx.get<AliasDoc>('alias', aliasKey(ref.key, ref.qualifier))) throw missing();
 }
 
+/** The URL a request names; `missing` answers for a missing function or alias, the config's absence is always the generic not-found. */
+function existingUrl(tx: LambdaReader, ref: FunctionRef, missing: () => AwsError): FunctionUrlDoc {
+  requireTarget(tx, ref, missing);
+  const doc = tx.get<FunctionUrlDoc>('url', urlKey(ref.key, ref.qualifier));
+  if (!doc) throw resourceDoesNotExist();
+  return doc;
+}
+
 function view(doc: FunctionUrlDoc, baseUrl: string, fields: 'created' | 'updated' | 'full'): Record<string, unknown> {
   return {
     FunctionUrl: functionUrlOf(baseUrl, doc),
@@ -140,11 +148,7 @@ export const functionUrlOperations: ServiceOperations = {
     authorize: urlCheck('GetFunctionUrlConfig'),
     async handle(ctx: OperationContext<UrlInput>) {
       const ref = target(ctx);
-      const doc = await ctx.deps.store.lambdaView((tx) => {
-        requireTarget(tx, ref, resourceDoesNotExist);
-        return tx.get<FunctionUrlDoc>('url', urlKey(ref.key, ref.qualifier));
-      });
-      if (!doc) throw resourceDoesNotExist();
+      const doc = await ctx.deps.store.lambdaView((tx) => existingUrl(tx, ref, resourceDoesNotExist));
       return view(doc, ctx.baseUrl, 'full');
     },
   },
@@ -155,10 +159,7 @@ export const functionUrlOperations: ServiceOperations = {
       const ref = target(ctx);
       const now = urlTimestamp(ctx.deps.now());
       const doc = await ctx.deps.store.lambdaTransact((tx) => {
-        requireTarget(tx, ref, functionDoesNotExist);
-        const key = urlKey(ref.key, ref.qualifier);
-        const current = tx.get<FunctionUrlDoc>('url', key);
-        if (!current) throw resourceDoesNotExist();
+        const current = existingUrl(tx, ref, functionDoesNotExist);
         const { AuthType, Cors, InvokeMode } = ctx.input;
         const updated: FunctionUrlDoc = {
           ...current,
@@ -167,7 +168,7 @@ export const functionUrlOperations: ServiceOperations = {
           ...(InvokeMode ? { InvokeMode } : {}),
           LastModifiedTime: now,
         };
-        tx.put('url', key, updated);
+        tx.put('url', urlKey(ref.key, ref.qualifier), updated);
         return updated;
       });
       return view(doc, ctx.baseUrl, 'updated');
@@ -179,12 +180,9 @@ export const functionUrlOperations: ServiceOperations = {
     async handle(ctx: OperationContext<UrlInput>) {
       const ref = target(ctx);
       await ctx.deps.store.lambdaTransact((tx) => {
-        requireTarget(tx, ref, resourceDoesNotExist);
-        const key = urlKey(ref.key, ref.qualifier);
-        const current = tx.get<FunctionUrlDoc>('url', key);
-        if (!current) throw resourceDoesNotExist();
+        const current = existingUrl(tx, ref, resourceDoesNotExist);
         tx.delete('urlId', current.urlId);
-        tx.delete('url', key);
+        tx.delete('url', urlKey(ref.key, ref.qualifier));
       });
       return undefined;
     },

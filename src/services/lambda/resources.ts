@@ -169,10 +169,12 @@ export interface FunctionRef {
  * the name or the Qualifier parameter (parsing and its errors: permissions.ts resolveQualifier).
  */
 export function resolveFunction(ctx: OperationContext<unknown>, functionName: string, qualifierParam?: string): FunctionRef {
-  const region = ctx.region;
-  const resolved = resolveQualifier(functionName, qualifierParam, region, ctx.caller.accountId);
-  const { accountId, qualifier } = resolved;
-  const name = resolved.functionName;
+  const resolved = resolveQualifier(functionName, qualifierParam, ctx.region, ctx.caller.accountId);
+  return functionRef(resolved.accountId, ctx.region, resolved.functionName, resolved.qualifier);
+}
+
+/** The reference to a function, version or alias known by its parts. */
+export function functionRef(accountId: string, region: string, name: string, qualifier: string | undefined): FunctionRef {
   const arn = functionArn(region, accountId, name);
   return {
     accountId,

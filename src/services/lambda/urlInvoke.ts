@@ -18,9 +18,9 @@ import {
 import type { Deps } from '../operation.js';
 import { authorizeChecks, authorizeWithoutIdentity, type RequestMeta } from '../pipeline.js';
 import { resourcePolicy } from './access.js';
-import { findUrlById, type FunctionUrlDoc } from './functionUrls.js';
+import { findUrlById } from './functionUrls.js';
 import { invokeNow, prepareInvocation } from './invoke.js';
-import { functionArn, functionKey, type FunctionRef } from './resources.js';
+import { functionRef } from './resources.js';
 
 const HOST_FORM = /^([a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.(?:localhost|on\.aws)(?::\d+)?$/i;
 const PATH_FORM = /^\/lambda-url\/([a-z0-9]{32})(\/.*)?$/i;
@@ -46,19 +46,6 @@ export interface UrlRequest {
   meta: RequestMeta;
 }
 
-function refOf(doc: FunctionUrlDoc): FunctionRef {
-  const arn = functionArn(doc.region, doc.accountId, doc.functionName);
-  return {
-    accountId: doc.accountId,
-    region: doc.region,
-    name: doc.functionName,
-    qualifier: doc.qualifier,
-    key: functionKey(doc.accountId, doc.region, doc.functionName),
-    arn,
-    resourceArn: doc.qualifier === undefined ? arn : `${arn}:${doc.qualifier}`,
-  };
-}
-
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v.join(',') : v;
@@ -71,7 +58,7 @@ export async function invokeFunctionUrl(
 ): Promise<FunctionUrlHttpResponse> {
   const doc = await deps.store.lambdaView((tx) => findUrlById(tx, req.urlId));
   if (!doc) return unknownUrl();
-  const ref = refOf(doc);
+  const ref = functionRef(doc.accountId, doc.region, doc.functionName, doc.qualifier);
   const policy = await resourcePolicy(deps, ref.resourceArn);
   const check = {
     action: 'lambda:InvokeFunctionUrl',

@@ -18,19 +18,9 @@ import {
   isTextContentType,
   type FunctionUrlRequest,
 } from '../../../src/services/events/functionUrlPayload.js';
-import type { EventEnv } from '../../../src/services/events/shapes.js';
+import { fixedEnv as fixedEnvAt } from './fixedEnv.js';
 
-function fixedEnv(now = '2023-04-18T16:17:17.081Z', region = 'us-west-2'): EventEnv {
-  let n = 0;
-  return {
-    region,
-    now: new Date(now),
-    id: () => {
-      n++;
-      return `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-    },
-  };
-}
+const fixedEnv = (now = '2023-04-18T16:17:17.081Z', region = 'us-west-2') => fixedEnvAt(now, region);
 
 function request(over: Partial<FunctionUrlRequest> = {}): FunctionUrlRequest {
   return {

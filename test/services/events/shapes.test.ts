@@ -24,21 +24,10 @@ import {
   snsNotificationEvent,
   type ApiGatewayHttpProxyEvent,
   type ApiGatewayRestProxyEvent,
-  type EventEnv,
 } from '../../../src/services/events/shapes.js';
+import { fixedEnv as fixedEnvAt } from './fixedEnv.js';
 
-/** Ids 00000001-0000-4000-8000-000000000001, …002, … — distinct, predictable UUIDs. */
-function fixedEnv(now = '2025-01-21T23:31:40.123Z', region = 'us-east-1'): EventEnv {
-  let n = 0;
-  return {
-    region,
-    now: new Date(now),
-    id: () => {
-      n++;
-      return `${n.toString(16).padStart(8, '0')}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-    },
-  };
-}
+const fixedEnv = (now = '2025-01-21T23:31:40.123Z', region = 'us-east-1') => fixedEnvAt(now, region);
 
 /** Recursively: the same keys, and the same JSON type at each key (arrays compared by first element). */
 function assertSameShape(actual: unknown, expected: unknown, where = '$'): void {
