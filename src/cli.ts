@@ -14,6 +14,7 @@ import { readDecisions } from './services/decisionLog.js';
 import { describeDecision } from './services/explainDecision.js';
 import { EMITTING_SERVICES } from './services/events/emit.js';
 import { formatAccessReport, type ResourceAccess } from './services/accessReport.js';
+import { credentialsFile, readProfile, signedGet } from './latchkeyClient.js';
 import { RuntimeManager } from './runtime/index.js';
 import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch.js';
 import { chooseSandbox, type SandboxMode } from './runtime/sandbox.js';
@@ -166,13 +167,20 @@ program
 
 program
   .command('access')
-  .description('who outside each account or organization can reach its functions and layers, and how')
+  .description("who outside your account (or organization) can reach its functions and layers, and how")
   .option('--endpoint <url>', 'the Latchkey server', ENDPOINT)
+  .option('--profile <name>', 'whose account to report on (a profile of the credentials file)', process.env.AWS_PROFILE ?? 'owner')
+  .option('--state-dir <dir>', 'where the credentials file is (unless AWS_SHARED_CREDENTIALS_FILE says)', '.latchkey')
   .option('--json', 'print the report as JSON')
-  .action(async (opts: { endpoint: string; json?: boolean }) => {
-    const res = await fetch(`${opts.endpoint}/_latchkey/access`);
-    const { resources } = (await res.json()) as { resources: ResourceAccess[] };
-    console.log(opts.json ? JSON.stringify(resources, null, 2) : formatAccessReport(resources));
+  .action(async (opts: { endpoint: string; profile: string; stateDir: string; json?: boolean }) => {
+    const credentials = readProfile(credentialsFile(opts.stateDir), opts.profile);
+    const res = await signedGet(opts.endpoint, '/_latchkey/access', credentials, 'access-analyzer');
+    const body = (await res.json()) as { resources?: ResourceAccess[]; message?: string };
+    if (!res.ok || !body.resources) {
+      console.error(`latchkey: ${body.message ?? res.statusText}`);
+      process.exit(1);
+    }
+    console.log(opts.json ? JSON.stringify(body.resources, null, 2) : formatAccessReport(body.resources));
   });
 
 await program.parseAsync(process.argv);

@@ -13,8 +13,8 @@ import { loadServiceModel, type ServiceModel } from './aws/model.js';
 import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
 import type { RuntimeManager } from './runtime/index.js';
-import { cachedCaller } from './services/caller.js';
-import { execute, type ServiceDefinition } from './services/pipeline.js';
+import { cachedCaller, type Caller } from './services/caller.js';
+import { authorizeChecks, execute, type ServiceDefinition } from './services/pipeline.js';
 import { DecisionLog } from './services/decisionLog.js';
 import type { Deps, Output } from './services/operation.js';
 import { requestId as newRequestId } from './services/ids.js';
@@ -257,17 +257,45 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       return send(500, { code: 'ServiceException', message: 'Latchkey failed to deliver the event.' });
     }
   });
-  app.get(`${LATCHKEY_PATH}/access`, async (_request, reply) => {
-    const report = await accessReport(deps.store);
-    return reply.header('content-type', 'application/json').send(Buffer.from(JSON.stringify({ resources: report })));
-  });
-  app.get(`${LATCHKEY_PATH}/decisions/:requestId`, async (request, reply) => {
+  // Findings and decisions say who can do what: signed requests only, authorized as the AWS
+  // actions that read the same facts (Access Analyzer's findings, CloudTrail's events), and
+  // limited to what concerns the caller's own account.
+  const ownEndpoint = (action: string, answer: (caller: Caller, request: FastifyRequest) => Promise<{ status?: number; body: unknown }>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const requestId = newRequestId();
+      const send = (status: number, body: unknown) =>
+        reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
+      const rawUrl = request.raw.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const signed: IncomingSignedRequest = {
+        method: request.method,
+        rawPath: q < 0 ? rawUrl : rawUrl.slice(0, q),
+        rawQuery: q < 0 ? '' : rawUrl.slice(q + 1),
+        headers: request.headers,
+        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      };
+      try {
+        const auth = await verifySigV4(signed, lookup, deps.now());
+        if (!auth.ok) throw authError(auth.failure, 'restJson', auth.detail);
+        const caller = await cachedCaller(deps, auth.accessKeyId);
+        const meta = { region: auth.region, requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) };
+        await authorizeChecks(deps, 'AccessDeniedException', caller, [{ action, resource: '*' }], meta);
+        const out = await answer(caller, request);
+        return send(out.status ?? 200, out.body);
+      } catch (e) {
+        if (e instanceof AwsError) return send(e.status, { __type: e.code, message: e.message });
+        console.error(`${rawUrl} ${requestId} failed:`, e);
+        return send(500, { __type: 'ServiceException', message: 'Latchkey failed to answer.' });
+      }
+    };
+  app.get(`${LATCHKEY_PATH}/access`, ownEndpoint('access-analyzer:ListFindings', async (caller) => ({
+    body: { resources: (await accessReport(deps.store)).filter((r) => r.accountId === caller.accountId) },
+  })));
+  app.get(`${LATCHKEY_PATH}/decisions/:requestId`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
     const { requestId } = request.params as { requestId: string };
-    const records = deps.decisions.find(requestId);
-    return reply.status(records.length ? 200 : 404).header('content-type', 'application/json').send(
-      Buffer.from(JSON.stringify({ requestId, decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) })),
-    );
-  });
+    const records = deps.decisions.find(requestId).filter((r) => r.callerAccount === caller.accountId || r.resourceAccount === caller.accountId);
+    return { status: records.length ? 200 : 404, body: { requestId, decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
+  }));
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
   // What fails before the handler (a body over the limit, a broken request) still gets an

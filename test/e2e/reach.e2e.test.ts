@@ -333,7 +333,7 @@ describe('latchkey explain', () => {
 describe('latchkey access', () => {
   test('lists who outside the account can reach what, and how', async () => {
     await lambda().send(new AddPermissionCommand({ FunctionName: 'explained', StatementId: 'outsider', Action: 'lambda:InvokeFunction', Principal: OUTSIDER }));
-    const out = latchkey('access', '--endpoint', server.endpoint, '--json');
+    const out = latchkey('access', '--endpoint', server.endpoint, '--state-dir', server.stateDir, '--profile', 'owner', '--json');
     assert.equal(out.status, 0, out.stderr);
     const report = JSON.parse(out.stdout) as { resource: string; findings: { kind: string; principal: string }[] }[];
     const kinds = (arn: string) => report.find((r) => r.resource === arn)?.findings.map((f) => `${f.kind} ${f.principal}`) ?? [];
@@ -344,7 +344,16 @@ describe('latchkey access', () => {
     assert.deepEqual(kinds(fnArn('explained')), [`cross-account arn:aws:iam::${OUTSIDER}:root`]);
     // Its URL is deleted, but the statement letting anyone InvokeFunctionUrl stays (as on AWS).
     assert.deepEqual(kinds(fnArn('web')), ['public *']);
-    const text = latchkey('access', '--endpoint', server.endpoint);
+    const text = latchkey('access', '--endpoint', server.endpoint, '--state-dir', server.stateDir, '--profile', 'owner');
     assert.match(text.stdout, /service-without-source\s+sns\.amazonaws\.com/);
+  });
+
+  test('the findings are the caller\'s account\'s only, and only for signed callers', async () => {
+    const outsider = latchkey('access', '--endpoint', server.endpoint, '--state-dir', server.stateDir, '--profile', 'outsider', '--json');
+    assert.equal(outsider.status, 0, outsider.stderr);
+    assert.deepEqual(JSON.parse(outsider.stdout), []);
+    const unsigned = await fetch(`${server.endpoint}/_latchkey/access`);
+    assert.equal(unsigned.status, 403);
+    assert.equal(((await unsigned.json()) as { __type: string }).__type, 'MissingAuthenticationTokenException');
   });
 });

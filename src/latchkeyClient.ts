@@ -1,0 +1,53 @@
+// How the `latchkey` commands call a running server's own endpoints (`/_latchkey/…`): signed
+// with SigV4 like any AWS request, with a profile of the server's generated credentials file,
+// so what they show is what that identity may see.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+
+export interface ProfileCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A profile from an AWS shared credentials file (the state directory's `credentials`). */
+export function readProfile(file: string, profile: string): ProfileCredentials {
+  let current: string | undefined;
+  const found: Partial<ProfileCredentials> = {};
+  for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
+    const line = raw.trim();
+    const section = /^\[(.+)\]$/.exec(line);
+    if (section) current = section[1];
+    const kv = /^(\w+)\s*=\s*(.+)$/.exec(line);
+    if (!kv || current !== profile) continue;
+    if (kv[1] === 'aws_access_key_id') found.accessKeyId = kv[2]!;
+    if (kv[1] === 'aws_secret_access_key') found.secretAccessKey = kv[2]!;
+  }
+  if (!found.accessKeyId || !found.secretAccessKey) throw new Error(`no profile [${profile}] with keys in ${file}`);
+  return found as ProfileCredentials;
+}
+
+/** The credentials file a command uses: AWS_SHARED_CREDENTIALS_FILE, else the state directory's. */
+export function credentialsFile(stateDir: string): string {
+  return process.env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(path.resolve(stateDir), 'credentials');
+}
+
+/** GET a Latchkey endpoint, signed for `service` (the AWS service whose action authorizes it). */
+export async function signedGet(endpoint: string, pathname: string, credentials: ProfileCredentials, service: string): Promise<Response> {
+  const url = new URL(pathname, endpoint);
+  const request = new HttpRequest({
+    method: 'GET',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname,
+    headers: { host: url.host },
+  });
+  const signer = new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256 });
+  const signed = await signer.sign(request);
+  const { host: _host, ...headers } = signed.headers;
+  return fetch(url, { headers });
+}
