@@ -2,12 +2,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The console is a client of the public API (DESIGN.md): no imports from the server's rooms.
+    files: ['src/console/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../../*', '../services/*', '../store/*', '../runtime/*', '../iam/*', '../aws/*', 'node:*'] }],
     },
   },
   {

@@ -14,7 +14,7 @@ import { readDecisions } from './services/decisionLog.js';
 import { describeDecision } from './services/explainDecision.js';
 import { EMITTING_SERVICES } from './services/events/emit.js';
 import { formatAccessReport, type ResourceAccess } from './services/accessReport.js';
-import { credentialsFile, readProfile, signedGet } from './latchkeyClient.js';
+import { credentialsFile, readProfile, readProfiles, signedGet } from './latchkeyClient.js';
 import { RuntimeManager } from './runtime/index.js';
 import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch.js';
 import { chooseSandbox, type SandboxMode } from './runtime/sandbox.js';
@@ -79,12 +79,14 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
     store,
     runtime,
     decisionLogFile: path.join(stateDir, DECISIONS_FILE),
+    consoleProfiles: () => readProfiles(path.join(stateDir, 'credentials')),
     ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}),
   });
   await app.listen({ host: opts.host, port: Number(opts.port) });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
   console.log(`Latchkey listening on http://${opts.host}:${port}`);
+  console.log(`Latchkey: console at http://${opts.host}:${port}/console/`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -13,21 +13,26 @@ export interface ProfileCredentials {
   secretAccessKey: string;
 }
 
-/** A profile from an AWS shared credentials file (the state directory's `credentials`). */
-export function readProfile(file: string, profile: string): ProfileCredentials {
-  let current: string | undefined;
-  const found: Partial<ProfileCredentials> = {};
+/** Every profile with keys in an AWS shared credentials file (the state directory's `credentials`). */
+export function readProfiles(file: string): Record<string, ProfileCredentials> {
+  const profiles: Record<string, Partial<ProfileCredentials>> = {};
+  let current: Partial<ProfileCredentials> | undefined;
   for (const raw of fs.readFileSync(file, 'utf8').split('\n')) {
     const line = raw.trim();
     const section = /^\[(.+)\]$/.exec(line);
-    if (section) current = section[1];
+    if (section) profiles[section[1]!] = current = {};
     const kv = /^(\w+)\s*=\s*(.+)$/.exec(line);
-    if (!kv || current !== profile) continue;
-    if (kv[1] === 'aws_access_key_id') found.accessKeyId = kv[2]!;
-    if (kv[1] === 'aws_secret_access_key') found.secretAccessKey = kv[2]!;
+    if (!kv || !current) continue;
+    if (kv[1] === 'aws_access_key_id') current.accessKeyId = kv[2]!;
+    if (kv[1] === 'aws_secret_access_key') current.secretAccessKey = kv[2]!;
   }
-  if (!found.accessKeyId || !found.secretAccessKey) throw new Error(`no profile [${profile}] with keys in ${file}`);
-  return found as ProfileCredentials;
+  return Object.fromEntries(Object.entries(profiles).filter((e): e is [string, ProfileCredentials] => !!e[1].accessKeyId && !!e[1].secretAccessKey));
+}
+
+export function readProfile(file: string, profile: string): ProfileCredentials {
+  const found = readProfiles(file)[profile];
+  if (!found) throw new Error(`no profile [${profile}] with keys in ${file}`);
+  return found;
 }
 
 /** The credentials file a command uses: AWS_SHARED_CREDENTIALS_FILE, else the state directory's. */

@@ -3,6 +3,9 @@
 // service's protocol codec, authorized and handled by the pipeline, and encoded back.
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AwsError, serviceFailure } from './aws/errors.js';
 import { authError } from './aws/authErrors.js';
 import { readCredentialScope, verifySigV4, type IncomingSignedRequest, type SigningCredentials } from './aws/sigv4.js';
@@ -116,6 +119,8 @@ export interface ServerOptions {
   sessionTimeScale?: number;
   /** Where decisions are appended as JSON lines (the state directory's decisions.log); memory only without. */
   decisionLogFile?: string;
+  /** The state directory's profiles, offered to the console on this machine only. */
+  consoleProfiles?: () => Record<string, { accessKeyId: string; secretAccessKey: string }>;
 }
 
 export interface LatchkeyServer {
@@ -291,11 +296,24 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   app.get(`${LATCHKEY_PATH}/access`, ownEndpoint('access-analyzer:ListFindings', async (caller) => ({
     body: { resources: (await accessReport(deps.store)).filter((r) => r.accountId === caller.accountId) },
   })));
+  app.get(`${LATCHKEY_PATH}/decisions`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
+    const q = request.query as Record<string, string | undefined>;
+    const has = (value: string, wanted: string | undefined) => !wanted || value.toLowerCase().includes(wanted.toLowerCase());
+    const limit = Math.min(Math.max(Number(q.limit) || 200, 1), 1000);
+    const records = deps.decisions
+      .recent(10_000)
+      .filter((r) => r.callerAccount === caller.accountId || r.resourceAccount === caller.accountId)
+      .filter((r) => has(r.caller, q.principal) && has(r.action, q.action) && (!q.decision || r.decision === q.decision))
+      .slice(-limit)
+      .reverse();
+    return { body: { decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
+  }));
   app.get(`${LATCHKEY_PATH}/decisions/:requestId`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
     const { requestId } = request.params as { requestId: string };
     const records = deps.decisions.find(requestId).filter((r) => r.callerAccount === caller.accountId || r.resourceAccount === caller.accountId);
     return { status: records.length ? 200 : 404, body: { requestId, decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
   }));
+  serveConsole(app, options.consoleProfiles);
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
   // What fails before the handler (a body over the limit, a broken request) still gets an
@@ -318,6 +336,35 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       .send(e.body);
   });
   return { app, deps };
+}
+
+const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url));
+const CONSOLE_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+
+/**
+ * The web console (src/console, built into dist/console): static files only. It talks to
+ * Latchkey through the public APIs like any client. The state directory's profiles are
+ * offered to it only when both ends are this machine (the Host check keeps a page from
+ * another site, rebinding its name to 127.0.0.1, from reading them).
+ */
+function serveConsole(app: FastifyInstance, profiles: ServerOptions['consoleProfiles']): void {
+  app.get('/console', (_request, reply) => reply.redirect('/console/'));
+  app.get('/console/profiles.json', (request, reply) => {
+    const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '') && LOOPBACK_HOST.test(request.headers.host ?? '');
+    if (!profiles || !local) return reply.status(404).send();
+    return reply.header('content-type', 'application/json').header('cache-control', 'no-store').send(JSON.stringify(profiles()));
+  });
+  app.get('/console/*', async (request, reply) => {
+    const name = (request.params as { '*': string })['*'] || 'index.html';
+    const type = CONSOLE_TYPES[path.extname(name)];
+    if (!/^[\w.-]+$/.test(name) || !type) return reply.status(404).send();
+    try {
+      return reply.header('content-type', type).send(await fs.readFile(path.join(CONSOLE_DIR, name)));
+    } catch {
+      return reply.status(404).send();
+    }
+  });
 }
 
 /**

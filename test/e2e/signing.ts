@@ -55,7 +55,7 @@ export async function signRequest(
 export async function sendRaw(endpoint: string, r: RawRequest) {
   const qs = new URLSearchParams(r.query).toString();
   const { host: _host, ...headers } = r.headers;
-  const res = await fetch(`${endpoint}${r.path}${qs ? `?${qs}` : ''}`, { method: 'POST', headers, body: r.body });
+  const res = await fetch(`${endpoint}${r.path}${qs ? `?${qs}` : ''}`, { method: 'POST', headers, body: typeof r.body === 'string' ? r.body : new Uint8Array(r.body) });
   const text = await res.text();
   const code = /<Code>([^<]+)<\/Code>/.exec(text)?.[1] ?? (/"__type":"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] as string | undefined);
   const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? /"[Mm]essage":"([^"]*)"/.exec(text)?.[1];

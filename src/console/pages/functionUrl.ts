@@ -1,0 +1,48 @@
+// The Function URL tab: the URL of the function or alias shown, its auth type; create or
+// delete it. (Who may call it is in Permissions: a NONE URL still needs a statement.)
+
+import { CreateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand, GetFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
+import { lambda } from '../api.js';
+import { errorBox, field, h, render, select } from '../dom.js';
+import type { FunctionView } from './function.js';
+
+export async function functionUrlSection(body: HTMLElement, view: FunctionView): Promise<void> {
+  const target = { FunctionName: view.id, ...(view.qualifier ? { Qualifier: view.qualifier } : {}) };
+  const status = h('div', { 'aria-live': 'polite' });
+  const area = h('div', {});
+  body.append(area, status);
+  try {
+    const url = await lambda().send(new GetFunctionUrlConfigCommand(target));
+    render(
+      area,
+      h('dl', { class: 'facts' }, h('dt', {}, 'Function URL'), h('dd', {}, h('a', { href: url.FunctionUrl! }, url.FunctionUrl!)), h('dt', {}, 'Auth type'), h('dd', {}, url.AuthType!), h('dt', {}, 'Created'), h('dd', {}, url.CreationTime!)),
+      h('button', { type: 'button', class: 'danger', onclick: async () => {
+        try {
+          await lambda().send(new DeleteFunctionUrlConfigCommand(target));
+          view.refresh();
+        } catch (e) {
+          render(status, errorBox(e));
+        }
+      } }, 'Delete function URL'),
+    );
+  } catch (e) {
+    if ((e as Error).name !== 'ResourceNotFoundException') {
+      render(area, errorBox(e));
+      return;
+    }
+    const auth = select('authType', [['AWS_IAM', 'AWS_IAM'], ['NONE', 'NONE']], 'AWS_IAM');
+    render(
+      area,
+      h('p', {}, 'No function URL.'),
+      h('form', { 'aria-label': 'Create function URL', onsubmit: async (ev: Event) => {
+        ev.preventDefault();
+        try {
+          await lambda().send(new CreateFunctionUrlConfigCommand({ ...target, AuthType: auth.value as 'AWS_IAM' | 'NONE' }));
+          view.refresh();
+        } catch (err) {
+          render(status, errorBox(err));
+        }
+      } }, field('Auth type', auth), h('button', { type: 'submit' }, 'Create function URL')),
+    );
+  }
+}

@@ -1,0 +1,117 @@
+// The three "Add permissions" forms of the AWS Lambda console — AWS service, AWS account,
+// Function URL — and the AddPermission parameters each one becomes; and a resource-based
+// policy's statements as the console's table shows them. Pure: tested without a browser.
+
+export type PermissionKind = 'service' | 'account' | 'url';
+
+/** The services the console's "AWS service" form offers, with their principals. */
+export const SERVICES: { id: string; label: string; principal: string; sourceArnHint?: string }[] = [
+  { id: 's3', label: 'S3', principal: 's3.amazonaws.com', sourceArnHint: 'arn:aws:s3:::my-bucket' },
+  { id: 'sns', label: 'SNS', principal: 'sns.amazonaws.com', sourceArnHint: 'arn:aws:sns:us-east-1:123456789012:my-topic' },
+  { id: 'events', label: 'EventBridge (CloudWatch Events)', principal: 'events.amazonaws.com', sourceArnHint: 'arn:aws:events:us-east-1:123456789012:rule/my-rule' },
+  { id: 'apigateway', label: 'API Gateway', principal: 'apigateway.amazonaws.com', sourceArnHint: 'arn:aws:execute-api:us-east-1:123456789012:api-id/*/GET/path' },
+  { id: 'logs', label: 'CloudWatch Logs', principal: 'logs.amazonaws.com', sourceArnHint: 'arn:aws:logs:us-east-1:123456789012:log-group:my-group:*' },
+  { id: 'alexa', label: 'Alexa Skills Kit', principal: 'alexa-appkit.amazon.com' },
+  { id: 'other', label: 'Other', principal: '' },
+];
+
+export const ACTIONS = ['lambda:InvokeFunction', 'lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:GetPolicy', 'lambda:ListAliases', 'lambda:ListVersionsByFunction', 'lambda:*'];
+
+export interface PermissionForm {
+  kind: PermissionKind;
+  statementId: string;
+  /** service: the principal (from the service, or typed for Other); account: an account id or ARN; url: for AWS_IAM only. */
+  principal: string;
+  action: string;
+  sourceArn?: string;
+  sourceAccount?: string;
+  eventSourceToken?: string;
+  principalOrgId?: string;
+  /** url only. */
+  authType?: 'AWS_IAM' | 'NONE';
+}
+
+export interface AddPermissionParameters {
+  FunctionName: string;
+  Qualifier?: string;
+  StatementId: string;
+  Action: string;
+  Principal: string;
+  SourceArn?: string;
+  SourceAccount?: string;
+  EventSourceToken?: string;
+  PrincipalOrgID?: string;
+  FunctionUrlAuthType?: 'AWS_IAM' | 'NONE';
+}
+
+const trimmed = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
+
+/** What the console sends for a filled-in form; empty optional fields are left out, as the console does. */
+export function addPermissionParameters(functionName: string, qualifier: string | undefined, form: PermissionForm): AddPermissionParameters {
+  const base = { FunctionName: functionName, ...(qualifier ? { Qualifier: qualifier } : {}), StatementId: form.statementId.trim() };
+  const optional = (key: keyof AddPermissionParameters, value: string | undefined) => (trimmed(value) ? { [key]: trimmed(value) } : {});
+  switch (form.kind) {
+    case 'service':
+      return {
+        ...base,
+        Action: form.action,
+        Principal: form.principal.trim(),
+        ...optional('SourceArn', form.sourceArn),
+        ...optional('SourceAccount', form.sourceAccount),
+        ...optional('EventSourceToken', form.eventSourceToken),
+      };
+    case 'account':
+      return { ...base, Action: form.action, Principal: form.principal.trim(), ...optional('PrincipalOrgID', form.principalOrgId) };
+    case 'url': {
+      const authType = form.authType ?? 'AWS_IAM';
+      // A NONE URL is open to anyone: the console fixes the principal to "*".
+      return { ...base, Action: 'lambda:InvokeFunctionUrl', Principal: authType === 'NONE' ? '*' : form.principal.trim(), FunctionUrlAuthType: authType };
+    }
+  }
+}
+
+export interface StatementRow {
+  sid: string;
+  principal: string;
+  conditions: string;
+  action: string;
+  effect: string;
+}
+
+function principalText(p: unknown): string {
+  if (typeof p === 'string') return p;
+  if (p && typeof p === 'object') {
+    return Object.entries(p as Record<string, unknown>)
+      .map(([type, v]) => `${type}: ${([] as unknown[]).concat(v).join(', ')}`)
+      .join('; ');
+  }
+  return '';
+}
+
+function conditionsText(c: unknown): string {
+  if (!c || typeof c !== 'object') return '';
+  const parts: string[] = [];
+  for (const [operator, keys] of Object.entries(c as Record<string, Record<string, unknown>>)) {
+    for (const [key, value] of Object.entries(keys ?? {})) parts.push(`${operator} ${key} = ${([] as unknown[]).concat(value).join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+/** The rows of the "Resource-based policy statements" table from GetPolicy's Policy text. */
+export function statementRows(policy: string | undefined): StatementRow[] {
+  if (!policy) return [];
+  const doc = JSON.parse(policy) as { Statement?: Record<string, unknown>[] | Record<string, unknown> };
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+  return statements.map((s) => ({
+    sid: String(s.Sid ?? ''),
+    principal: principalText(s.Principal),
+    conditions: conditionsText(s.Condition),
+    action: ([] as unknown[]).concat(s.Action ?? []).join(', '),
+    effect: String(s.Effect ?? ''),
+  }));
+}
+
+/** The policy document as the console's "View policy document" shows it: the same JSON, indented. */
+export function policyDocument(policy: string): string {
+  return JSON.stringify(JSON.parse(policy), null, 2);
+}
