@@ -3,9 +3,6 @@
 // service's protocol codec, authorized and handled by the pipeline, and encoded back.
 
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AwsError, serviceFailure } from './aws/errors.js';
 import { authError } from './aws/authErrors.js';
 import { readCredentialScope, verifySigV4, type IncomingSignedRequest, type SigningCredentials } from './aws/sigv4.js';
@@ -16,8 +13,8 @@ import { loadServiceModel, type ServiceModel } from './aws/model.js';
 import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
 import type { RuntimeManager } from './runtime/index.js';
-import { cachedCaller, type Caller } from './services/caller.js';
-import { authorizeChecks, execute, type ServiceDefinition } from './services/pipeline.js';
+import { cachedCaller } from './services/caller.js';
+import { execute, type ServiceDefinition } from './services/pipeline.js';
 import { DecisionLog } from './services/decisionLog.js';
 import type { Deps, Output } from './services/operation.js';
 import { requestId as newRequestId } from './services/ids.js';
@@ -28,12 +25,9 @@ import { lambdaService } from './services/lambda/index.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
 import { lambdaInputChecks } from './services/lambda/inputChecks.js';
 import { invokeFunctionUrl, matchFunctionUrl } from './services/lambda/urlInvoke.js';
-import { emitEvent, type EmitRequest } from './services/events/emit.js';
-import { describeDecision } from './services/explainDecision.js';
-import { accessReport } from './services/accessReport.js';
-
-/** Where Latchkey's own endpoints live (no AWS API has a path starting with `_`). */
-export const LATCHKEY_PATH = '/_latchkey';
+import { registerLatchkeyEndpoints } from './latchkeyEndpoints.js';
+import { serveConsole, type ConsoleProfiles } from './consoleRoutes.js';
+import { baseUrlOf, signedRequestOf } from './httpRequest.js';
 import { validateInput } from './aws/validate.js';
 
 /** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
@@ -120,7 +114,7 @@ export interface ServerOptions {
   /** Where decisions are appended as JSON lines (the state directory's decisions.log); memory only without. */
   decisionLogFile?: string;
   /** The state directory's profiles, offered to the console on this machine only. */
-  consoleProfiles?: () => Record<string, { accessKeyId: string; secretAccessKey: string }>;
+  consoleProfiles?: ConsoleProfiles;
 }
 
 export interface LatchkeyServer {
@@ -183,15 +177,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const requestId = newRequestId();
-    const rawUrl = request.raw.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const signed: IncomingSignedRequest = {
-      method: request.method,
-      rawPath: q < 0 ? rawUrl : rawUrl.slice(0, q),
-      rawQuery: q < 0 ? '' : rawUrl.slice(q + 1),
-      headers: request.headers,
-      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-    };
+    const signed = signedRequestOf(request);
     const url = matchFunctionUrl(request.headers.host, signed.rawPath);
     if (url) {
       const meta = { region: '', requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) };
@@ -234,85 +220,13 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   // Download links handed out by GetFunction / GetLayerVersion (the link's signature is the
   // authorization, as with the presigned S3 URLs AWS returns).
   app.get(`${CODE_PATH}*`, async (request, reply) => {
-    const rawUrl = request.raw.url ?? '';
-    const q = rawUrl.indexOf('?');
-    const sha = deps.codeLinks.verify(q < 0 ? rawUrl : rawUrl.slice(0, q), new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)));
+    const { rawPath, rawQuery } = signedRequestOf(request);
+    const sha = deps.codeLinks.verify(rawPath, new URLSearchParams(rawQuery));
     const code = sha ? await deps.store.getCode(sha) : null;
     if (!code) return reply.status(403).header('content-type', 'application/xml').send('<Error><Code>AccessDenied</Code><Message>Request has expired or is not valid</Message></Error>');
     return reply.header('content-type', 'application/zip').send(code);
   });
-  // Latchkey's own endpoints (not AWS APIs): what the `latchkey` commands and the console use.
-  app.post(`${LATCHKEY_PATH}/emit`, async (request, reply) => {
-    const requestId = newRequestId();
-    const send = (status: number, body: unknown) =>
-      reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
-    let input: EmitRequest;
-    try {
-      input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '') as EmitRequest;
-      if (!input || typeof input !== 'object') throw new Error('not an object');
-    } catch {
-      return send(400, { code: 'SerializationException', message: 'The body must be a JSON object (see `latchkey emit --help`).' });
-    }
-    try {
-      const result = await emitEvent(deps, input, { requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) });
-      return send(result.delivered ? 200 : 403, result);
-    } catch (e) {
-      if (e instanceof AwsError) return send(e.status, { code: e.code, message: e.message });
-      console.error(`emit ${requestId} failed:`, e);
-      return send(500, { code: 'ServiceException', message: 'Latchkey failed to deliver the event.' });
-    }
-  });
-  // Findings and decisions say who can do what: signed requests only, authorized as the AWS
-  // actions that read the same facts (Access Analyzer's findings, CloudTrail's events), and
-  // limited to what concerns the caller's own account.
-  const ownEndpoint = (action: string, answer: (caller: Caller, request: FastifyRequest) => Promise<{ status?: number; body: unknown }>) =>
-    async (request: FastifyRequest, reply: FastifyReply) => {
-      const requestId = newRequestId();
-      const send = (status: number, body: unknown) =>
-        reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
-      const rawUrl = request.raw.url ?? '/';
-      const q = rawUrl.indexOf('?');
-      const signed: IncomingSignedRequest = {
-        method: request.method,
-        rawPath: q < 0 ? rawUrl : rawUrl.slice(0, q),
-        rawQuery: q < 0 ? '' : rawUrl.slice(q + 1),
-        headers: request.headers,
-        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      };
-      try {
-        const auth = await verifySigV4(signed, lookup, deps.now());
-        if (!auth.ok) throw authError(auth.failure, 'restJson', auth.detail);
-        const caller = await cachedCaller(deps, auth.accessKeyId);
-        const meta = { region: auth.region, requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) };
-        await authorizeChecks(deps, 'AccessDeniedException', caller, [{ action, resource: '*' }], meta);
-        const out = await answer(caller, request);
-        return send(out.status ?? 200, out.body);
-      } catch (e) {
-        if (e instanceof AwsError) return send(e.status, { __type: e.code, message: e.message });
-        console.error(`${rawUrl} ${requestId} failed:`, e);
-        return send(500, { __type: 'ServiceException', message: 'Latchkey failed to answer.' });
-      }
-    };
-  app.get(`${LATCHKEY_PATH}/access`, ownEndpoint('access-analyzer:ListFindings', async (caller) => ({
-    body: { resources: (await accessReport(deps.store)).filter((r) => r.accountId === caller.accountId) },
-  })));
-  app.get(`${LATCHKEY_PATH}/decisions`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
-    const q = request.query as Record<string, string | undefined>;
-    const has = (value: string, wanted: string | undefined) => !wanted || value.toLowerCase().includes(wanted.toLowerCase());
-    const limit = Math.min(Math.max(Number(q.limit) || 200, 1), 1000);
-    const records = deps.decisions
-      .recent(10_000)
-      .filter((r) => r.callerAccount === caller.accountId || r.resourceAccount === caller.accountId)
-      .filter((r) => has(r.caller, q.principal) && has(r.action, q.action) && (!q.decision || r.decision === q.decision))
-      .slice(-limit)
-      .reverse();
-    return { body: { decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
-  }));
-  app.get(`${LATCHKEY_PATH}/decisions/:requestId`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
-    const { requestId } = request.params as { requestId: string };
-    const records = deps.decisions.find(requestId).filter((r) => r.callerAccount === caller.accountId || r.resourceAccount === caller.accountId);
-    return { status: records.length ? 200 : 404, body: { requestId, decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
-  }));
+  registerLatchkeyEndpoints(app, deps, lookup);
   serveConsole(app, options.consoleProfiles);
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
@@ -336,45 +250,6 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       .send(e.body);
   });
   return { app, deps };
-}
-
-const CONSOLE_DIR = fileURLToPath(new URL('../console/', import.meta.url));
-const CONSOLE_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
-
-/**
- * The web console (src/console, built into dist/console): static files only. It talks to
- * Latchkey through the public APIs like any client. The state directory's profiles are
- * offered to it only when both ends are this machine (the Host check keeps a page from
- * another site, rebinding its name to 127.0.0.1, from reading them).
- */
-function serveConsole(app: FastifyInstance, profiles: ServerOptions['consoleProfiles']): void {
-  app.get('/console', (_request, reply) => reply.redirect('/console/'));
-  app.get('/console/profiles.json', (request, reply) => {
-    const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(request.socket.remoteAddress ?? '') && LOOPBACK_HOST.test(request.headers.host ?? '');
-    if (!profiles || !local) return reply.status(404).send();
-    return reply.header('content-type', 'application/json').header('cache-control', 'no-store').send(JSON.stringify(profiles()));
-  });
-  app.get('/console/*', async (request, reply) => {
-    const name = (request.params as { '*': string })['*'] || 'index.html';
-    const type = CONSOLE_TYPES[path.extname(name)];
-    if (!/^[\w.-]+$/.test(name) || !type) return reply.status(404).send();
-    try {
-      return reply.header('content-type', type).send(await fs.readFile(path.join(CONSOLE_DIR, name)));
-    } catch {
-      return reply.status(404).send();
-    }
-  });
-}
-
-/**
- * Latchkey's own address as the client reached it, for URLs that point back (code links,
- * AWS_ENDPOINT_URL, function URLs). A function URL's host is not an endpoint for the APIs, so
- * its subdomain is dropped.
- */
-function baseUrlOf(request: FastifyRequest): string {
-  const host = (request.headers.host ?? request.hostname).replace(/^[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.(localhost|on\.aws)/i, '127.0.0.1');
-  return `${request.protocol}://${host}`;
 }
 
 /** The service a request is for: from its credential scope, or, unsigned, from its shape. */
