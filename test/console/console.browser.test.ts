@@ -132,9 +132,14 @@ describe('the web console', { skip: missing && !process.env.CI ? 'no Chromium' :
     await page.screenshot({ path: path.join(RESULTS, 'function-permissions.png'), fullPage: true });
   });
 
-  test('delete a statement after confirming', async () => {
+  test('delete a statement after confirming (Escape cancels)', async () => {
     await page.getByRole('button', { name: 'Delete statement s3-account' }).click();
     const dialog = page.getByRole('dialog', { name: 'Delete statement s3-account?' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.deepEqual((await policyOf()).Statement.map((s) => s.Sid), ['xaccount', 's3-account'], 'nothing deleted');
+    await page.getByRole('button', { name: 'Delete statement s3-account' }).click();
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('cell', { name: 's3-account', exact: true }).waitFor({ state: 'detached' });

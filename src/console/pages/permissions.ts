@@ -99,7 +99,7 @@ async function resourcePolicy(section: HTMLElement, view: FunctionView): Promise
 
 function confirmDelete(view: FunctionView, sid: string, status: HTMLElement): void {
   const dialog = h('dialog', { 'aria-labelledby': 'confirm-title' });
-  const close = () => { dialog.close(); dialog.remove(); };
+  const close = () => dialog.close();
   render(
     dialog,
     h('h2', { id: 'confirm-title' }, `Delete statement ${sid}?`),
@@ -117,6 +117,8 @@ function confirmDelete(view: FunctionView, sid: string, status: HTMLElement): vo
       h('button', { type: 'button', onclick: close }, 'Cancel'),
     ),
   );
+  // Escape closes a modal dialog too; either way it leaves the page.
+  dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
 }
