@@ -212,6 +212,21 @@ describe('the web console', { skip: missing && !process.env.CI ? 'no Chromium' :
     assert.match(await alert.innerText(), /^AccessDeniedException: User: arn:aws:iam::111122223333:user\/admin is not authorized to perform: lambda:GetFunctionConfiguration on resource: arn:aws:lambda:us-east-1:123456789012:function:my-function/);
   });
 
+  test('sign in with an access key pair: a wrong secret is refused as STS says; the right one signs in', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await assertLabelled('the sign-in page');
+    const { accessKeyId, secretAccessKey } = server.profiles.outsider!;
+    await page.getByLabel('Access key ID').fill(accessKeyId);
+    await page.getByLabel('Secret access key').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    assert.match(await page.getByRole('alert').innerText(), /^SignatureDoesNotMatch: /);
+    await page.getByLabel('Secret access key').fill(secretAccessKey);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Functions' }).waitFor();
+    assert.match(await page.locator('header').innerText(), /arn:aws:iam::210987654321:user\/admin/);
+  });
+
   test('no console errors', () => {
     assert.deepEqual(problems, []);
   });
