@@ -14,7 +14,7 @@ import {
   LambdaClient, AddPermissionCommand, CreateFunctionCommand, GetFunctionCommand, GetPolicyCommand, PublishVersionCommand, CreateAliasCommand,
   PublishLayerVersionCommand, GetLayerVersionPolicyCommand,
 } from '@aws-sdk/client-lambda';
-import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, CreateUserCommand, PutUserPolicyCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY } from '../e2e/support.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -161,6 +161,40 @@ describe('the web console', { skip: missing && !process.env.CI ? 'no Chromium' :
     assert.match(await page.locator('.payload').innerText(), /"got":\{"n":42\}/);
     assert.match(await page.locator('.log').innerText(), /hello from my-function/);
     assert.match(await page.locator('.facts').first().innerText(), /Executed version\s+1/);
+  });
+
+  test('Function URL tab: create a NONE URL; it is shown', async () => {
+    await page.getByLabel('Version or alias').selectOption('');
+    await page.getByRole('link', { name: 'Function URL' }).click();
+    await page.getByText('No function URL.').waitFor();
+    await page.getByLabel('Auth type').selectOption('NONE');
+    await page.getByRole('button', { name: 'Create function URL' }).click();
+    const url = await page.getByRole('link', { name: /lambda-url\.us-east-1\.localhost/ }).innerText();
+    assert.match(url, /^http:\/\/[a-z0-9]{32}\.lambda-url\.us-east-1\.localhost:\d+\/$/);
+  });
+
+  test('a user who may read but not invoke: the Test panel shows AccessDenied and why', async () => {
+    const iam = new IAMClient(sdkConfig(server, 'owner'));
+    await iam.send(new CreateUserCommand({ UserName: 'viewer' }));
+    await iam.send(new PutUserPolicyCommand({
+      UserName: 'viewer', PolicyName: 'look-only',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['lambda:Get*', 'lambda:List*', 'iam:Get*', 'iam:List*', 'sts:GetCallerIdentity', 'cloudtrail:LookupEvents'], Resource: '*' }] }),
+    }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'viewer' }))).AccessKey!;
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Access key ID').fill(key.AccessKeyId!);
+    await page.getByLabel('Secret access key').fill(key.SecretAccessKey!);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('heading', { name: 'Functions' }).waitFor();
+    await page.getByRole('link', { name: 'my-function' }).click();
+    await page.getByRole('link', { name: 'Test' }).click();
+    await page.getByRole('button', { name: 'Invoke' }).click();
+    assert.match(await page.getByRole('alert').innerText(), /^AccessDeniedException: User: arn:aws:iam::123456789012:user\/viewer is not authorized to perform: lambda:InvokeFunction/);
+    const why = await page.locator('.explanation').innerText();
+    assert.match(why, /DENIED: nothing in the caller's identity-based policies allows it/);
+    assert.match(why, /neither does/);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await signIn('owner');
   });
 
   test('Access shows who outside can reach what; Activity lists decisions and explains a denial', async () => {
