@@ -23,7 +23,7 @@ import { stsService } from './services/sts/index.js';
 import { organizationsService } from './services/organizations/index.js';
 import { lambdaService } from './services/lambda/index.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
-import { lambdaInputChecks } from './services/lambda/inputChecks.js';
+import { LAMBDA_VALIDATION, lambdaInputChecks } from './services/lambda/inputChecks.js';
 import { invokeFunctionUrl, matchFunctionUrl } from './services/lambda/urlInvoke.js';
 import { registerLatchkeyEndpoints } from './latchkeyEndpoints.js';
 import { serveConsole, type ConsoleProfiles } from './consoleRoutes.js';
@@ -96,7 +96,7 @@ function restJsonEndpoint(model: ServiceModel, definition: ServiceDefinition): E
     protocol: 'restJson',
     decode(req) {
       const decoded = decodeRestJsonRequest(model, req, { validate: false });
-      validateInput(model, decoded.operation, lambdaInputChecks(decoded.operation, decoded.input), 'ValidationException', { wholeLists: true });
+      validateInput(model, decoded.operation, lambdaInputChecks(decoded.operation, decoded.input), 'ValidationException', LAMBDA_VALIDATION);
       return decoded;
     },
     encode: (operation, output) => encodeRestJsonResponse(model, operation, output),

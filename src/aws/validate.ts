@@ -49,6 +49,11 @@ export interface ValidationStyle {
    * null]`, recorded); IAM reports each element (`tags.1.member.key`).
    */
   wholeLists?: boolean;
+  /**
+   * Members a service reports in its own words, by path: given the value and whether it passes
+   * the model's constraints, the rule returns the constraint text of a violation, or undefined.
+   */
+  serviceChecks?: Record<string, (value: unknown, passesModel: boolean) => string | undefined>;
 }
 
 export function validateShape(model: ServiceModel, shapeName: string, value: unknown, style: ValidationStyle = {}): Violation[] {
@@ -158,8 +163,12 @@ function lengthOf(shape: Shape, value: unknown): number | undefined {
   return undefined;
 }
 
-/** The constraints a shape declares, as AWS lists them inside `Map keys must satisfy constraint: [...]`. */
-function declaredConstraints(shape: Shape): string[] {
+/**
+ * The constraints a shape declares, as AWS lists them inside `… must satisfy constraint:
+ * [...]`. List members and map values end with "Member must not be null", map keys do not
+ * (recorded from Lambda: architectures, alias routing weights).
+ */
+function declaredConstraints(shape: Shape, notNull: boolean): string[] {
   const out: string[] = [];
   const floating = isFloating(shape);
   if (isNumeric(shape)) {
@@ -171,7 +180,7 @@ function declaredConstraints(shape: Shape): string[] {
   }
   if (shape.pattern !== undefined) out.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
   if (shape.enum) out.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
-  out.push('Member must not be null');
+  if (notNull) out.push('Member must not be null');
   return out;
 }
 
@@ -210,6 +219,14 @@ function scalarViolations(shape: Shape, value: unknown): { kind: ViolationKind; 
 
 function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: string, out: Violation[], style: ValidationStyle = {}): void {
   if (value === null || value === undefined) return;
+  const serviceCheck = style.serviceChecks?.[path];
+  if (serviceCheck) {
+    const modelViolations: Violation[] = [];
+    checkValue(model, shape, value, path, modelViolations, { ...style, serviceChecks: {} });
+    const constraint = serviceCheck(value, modelViolations.length === 0);
+    if (constraint) out.push({ kind: 'member', path, shown: render(model, shape, value), constraint });
+    return;
+  }
   for (const v of scalarViolations(shape, value)) out.push({ ...v, path, shown: render(model, shape, value) });
 
   if (shape.type === 'structure' && shape.members && typeof value === 'object') {
@@ -242,7 +259,7 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
           kind: 'member',
           path,
           shown: render(model, shape, value),
-          constraint: `Member must satisfy constraint: [${declaredConstraints(memberShape).join(', ')}]`,
+          constraint: `Member must satisfy constraint: [${declaredConstraints(memberShape, true).join(', ')}]`,
         });
       }
       return;
@@ -264,7 +281,7 @@ function checkValue(model: ServiceModel, shape: Shape, value: unknown, path: str
  * Maps are reported whole, listing every constraint of the key or value shape:
  * `Value '{$LATEST=0.5}' at 'routingConfig.additionalVersionWeights' failed to satisfy
  * constraint: Map keys must satisfy constraint: [Member must have length less than or equal to
- * 1024, …, Member must not be null]` (recorded from Lambda).
+ * 1024, …, Member must satisfy regular expression pattern: [0-9]+]` (recorded from Lambda).
  */
 function checkMap(
   model: ServiceModel,
@@ -287,14 +304,14 @@ function checkMap(
   });
   const shown = render(model, shape, value);
   if (badKey) {
-    out.push({ kind: 'mapKeys', path, shown, constraint: `Map keys must satisfy constraint: [${declaredConstraints(keyShape).join(', ')}]` });
+    out.push({ kind: 'mapKeys', path, shown, constraint: `Map keys must satisfy constraint: [${declaredConstraints(keyShape, false).join(', ')}]` });
   }
   if (badValue) {
     out.push({
       kind: 'mapValues',
       path,
       shown,
-      constraint: `Map value must satisfy constraint: [${declaredConstraints(valueShape).join(', ')}]`,
+      constraint: `Map value must satisfy constraint: [${declaredConstraints(valueShape, true).join(', ')}]`,
     });
   }
 }

@@ -160,7 +160,7 @@ describe('decodeJsonRequest', () => {
     const map = thrown(() => decodeJsonRequest(demo, 'Demo_20200101.Put', '{"Name":"abc","Weights":{"$LATEST":0.5}}'));
     assert.equal(
       map.message,
-      "1 validation error detected: Value '{$LATEST=0.5}' at 'weights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+, Member must not be null]",
+      "1 validation error detected: Value '{$LATEST=0.5}' at 'weights' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]",
     );
     const value = thrown(() => decodeJsonRequest(demo, 'Demo_20200101.Put', '{"Name":"abc","Weights":{"2":2}}'));
     assert.equal(

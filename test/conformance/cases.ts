@@ -130,8 +130,6 @@ const KNOWN = {
     'an unknown Runtime gives ValidationException "1 validation error detected: Value \'x\' at \'runtime\'… [model enum]"; AWS: InvalidParameterValueException (Type User) "Value x at \'runtime\' failed to satisfy constraint: Member must satisfy enum value set: [current runtimes] or be a valid ARN"',
   listValidation:
     "list members are validated one by one (\"Value 'X86_64' at 'architectures.1.member'…\"); AWS validates the whole list (\"Value '[X86_64]' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be null]\"), also for layers and compatibleRuntimes",
-  publishOnCreate:
-    'CreateFunction with Publish=true answers with the published version (qualified FunctionArn, State Active, the version\'s RevisionId); AWS answers with the unqualified function, Version "1", State Pending and a RevisionId of its own',
   latestArn: 'GetFunction with Qualifier $LATEST returns the unqualified FunctionArn; AWS returns …:$LATEST',
   versionListStates: 'ListVersionsByFunction items carry State and LastUpdateStatus, which AWS omits there',
   noUpdateWindow:
@@ -532,7 +530,6 @@ const alias = (Name: string, more: Input = {}) => ({ ...FN, Name, ...more });
 const versionAliasCases: Case[] = [
   {
     recording: `${API}::TestLambdaVersions::test_publish_version_on_create`,
-    todo: differs(KNOWN.runtimeVersion, KNOWN.publishOnCreate, KNOWN.latestArn, KNOWN.versionListStates),
     steps: [
       awsCreate('create_response', { Publish: true }),
       step('GetFunction', FN, 'get_function_result'),
@@ -545,12 +542,6 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaVersions::test_version_lifecycle`,
-    todo: differs(
-      KNOWN.runtimeVersion,
-      KNOWN.inProgress,
-      KNOWN.versionListStates,
-      'PublishVersion after a Description-only UpdateFunctionConfiguration returns the existing version 1; AWS publishes version 2 (a description change counts as a change)',
-    ),
     steps: [
       awsCreate('create_response', { Description: 'No version :(' }),
       step('GetFunction', FN, 'get_function_result'),
@@ -624,14 +615,6 @@ const versionAliasCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaAlias::test_notfound_and_invalid_routingconfigs`,
-    todo: differs(
-      KNOWN.runtimeVersion,
-      KNOWN.publishOnCreate,
-      'CreateAlias to $LATEST with a routing config: the error body has Type; AWS sends only message',
-      'the routing-config key validation message ends "…pattern: [0-9]+, Member must not be null]"; AWS: "…pattern: [0-9]+]"',
-      'CreateAlias on a missing function says "Function not found: <unqualified arn>"; AWS names the target version (…-unknown:1)',
-      'CreateAlias with AdditionalVersionWeights {} echoes RoutingConfig; AWS omits it',
-    ),
     steps: [
       awsCreate('create_response', { Publish: true, ...STAGING }),
       step('PublishVersion', FN, 'publish_v1'),
@@ -852,12 +835,6 @@ const layerCases: Case[] = [
   ...['runtimes0', 'runtimes1', 'runtimes2'].map(compatibilityCase),
   {
     recording: `${API}::TestLambdaLayer::test_layer_exceptions`,
-    todo: differs(
-      'GetLayerVersion / GetLayerVersionByArn of a missing layer version say "Layer version <arn> does not exist."; AWS: "The resource you requested does not exist."',
-      'VersionNumber below 1: GetLayerVersion answers 404 and DeleteLayerVersion 204; AWS: 400 InvalidParameterValueException "Layer Version Cannot be less than 1"',
-      'the ListLayers CompatibleRuntime enum and the GetLayerVersionByArn Arn pattern are the published model\'s, not the ones AWS quotes',
-      KNOWN.listValidation,
-    ),
     names: { '<resource:1>': '{{layer}}', '<resource:2>': '{{layer2}}' },
     steps: [
       publishLayer('publish_result', {}, { save: 'p1' }),
@@ -908,12 +885,6 @@ const layerCases: Case[] = [
   },
   {
     recording: `${API}::TestLambdaLayer::test_layer_function_exceptions`,
-    todo: differs(
-      KNOWN.runtimeVersion,
-      'two versions of the same layer in one function are accepted; AWS: 400 "Two different versions of the same layer are not allowed to be referenced in the same function. <arn>:1 and <arn>:2 are versions of the same layer."',
-      KNOWN.listValidation,
-      'CreateFunction with a layer of another region, under an existing name, answers 409 "Function already exist"; AWS checks the layer first: 400 "Layers are not in the same region as the function. Layers are expected to be in region <region>."',
-    ),
     names: { '<resource:1>': '{{layer}}' },
     steps: [
       publishLayer('publish_result', NO_RUNTIMES, { save: 'p1' }),

@@ -310,7 +310,12 @@ export const functionOperations: ServiceOperations = {
         maxItems: ctx.input.MaxItems ?? 50,
       });
       const nowMs = ctx.deps.now().getTime();
-      return { Functions: page.items.map((f) => settledFunction(f, nowMs).configuration), ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
+      // Listed functions carry no RuntimeVersionConfig (recorded).
+      const listed = page.items.map((f) => {
+        const { RuntimeVersionConfig: _v, ...rest } = settledFunction(f, nowMs).configuration;
+        return rest;
+      });
+      return { Functions: listed, ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
     },
   },
 
@@ -433,8 +438,8 @@ export const functionOperations: ServiceOperations = {
       const all = await ctx.deps.store.lambdaView((tx) => {
         const fn = requireFunction(tx, ref.key, ref.arn, nowMs);
         return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...tx.list<VersionDoc>('version', `${ref.key}#`).map((v) => v.configuration)].map(
-          // ListVersionsByFunction leaves out the state fields (recorded).
-          ({ State: _s, StateReason: _r, StateReasonCode: _c, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, ...rest }) => rest,
+          // ListVersionsByFunction leaves out the state fields and the runtime version (recorded).
+          ({ State: _s, StateReason: _r, StateReasonCode: _c, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, RuntimeVersionConfig: _v, ...rest }) => rest,
         );
       });
       const start = ctx.input.Marker ? Number(ctx.input.Marker) : 0;

@@ -3,6 +3,7 @@
 // unknown runtime is an InvalidParameterValueException (recorded).
 
 import { AwsError } from '../../aws/errors.js';
+import type { ValidationStyle } from '../../aws/validate.js';
 
 /** The runtimes AWS listed in its recorded error (2025-11), in AWS's order. */
 export const CURRENT_RUNTIMES = [
@@ -12,6 +13,21 @@ export const CURRENT_RUNTIMES = [
 ];
 
 const RUNTIME_OPERATIONS = new Set(['CreateFunction', 'UpdateFunctionConfiguration']);
+
+/**
+ * How Lambda's ValidationExceptions read: lists reported whole (`Value '[X86_64]' at
+ * 'architectures' failed to satisfy constraint: Member must satisfy constraint: [...]`); a
+ * layer's compatible runtimes may name any runtime Lambda knows, deprecated ones included, but
+ * the error quotes only the current ones, bare (all recorded: `Value '[invalidruntime]' at
+ * 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum value set:
+ * [nodejs20.x, …]`).
+ */
+export const LAMBDA_VALIDATION: ValidationStyle = {
+  wholeLists: true,
+  serviceChecks: {
+    compatibleRuntimes: (_value, passesModel) => (passesModel ? undefined : `Member must satisfy enum value set: [${CURRENT_RUNTIMES.join(', ')}]`),
+  },
+};
 
 /**
  * Runs Lambda's own checks and returns what is left for the model's constraint validation
