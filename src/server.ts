@@ -25,7 +25,7 @@ import { lambdaService } from './services/lambda/index.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
 import { LAMBDA_VALIDATION, lambdaInputChecks } from './services/lambda/inputChecks.js';
 import { invokeFunctionUrl, matchFunctionUrl } from './services/lambda/urlInvoke.js';
-import { registerLatchkeyEndpoints } from './latchkeyEndpoints.js';
+import { LATCHKEY_PATH, registerLatchkeyEndpoints } from './latchkeyEndpoints.js';
 import { serveConsole, type ConsoleProfiles } from './consoleRoutes.js';
 import { baseUrlOf, signedRequestOf } from './httpRequest.js';
 import { validateInput } from './aws/validate.js';
@@ -142,7 +142,41 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     lambda: restJsonEndpoint(loadServiceModel('lambda'), lambdaService),
   };
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT });
+  // What fails before the handler (a body over the limit, a broken URL or request) still gets
+  // an error in the shape of the door it came to — a function URL, Latchkey's own endpoints,
+  // or the AWS service it was signed for — and the server carries on.
+  const edgeError = (error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) => {
+    const requestId = newRequestId();
+    const status = error.statusCode ?? 500;
+    const tooLarge = status === 413;
+    if (!tooLarge && status >= 500) console.error(`request ${requestId} failed:`, error);
+    const rawPath = (request.raw.url ?? '/').split('?')[0]!;
+    const json = (code: number, body: unknown, headers: Record<string, string> = {}) =>
+      reply.status(code).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId, ...headers }).send(Buffer.from(JSON.stringify(body)));
+    if (matchFunctionUrl(request.headers.host, rawPath)) {
+      // AWS's texts for these are not recorded; the payload limit is Invoke's.
+      if (tooLarge) return json(413, { Message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }, { 'x-amzn-ErrorType': 'RequestEntityTooLargeException' });
+      return status < 500 ? json(400, { Message: 'Bad Request' }) : json(500, { Message: 'Internal Server Error' });
+    }
+    if (rawPath.startsWith(LATCHKEY_PATH)) {
+      if (tooLarge) return json(413, { code: 'RequestEntityTooLargeException', message: `Request must be smaller than ${BODY_LIMIT} bytes.` });
+      return status < 500 ? json(400, { code: 'SerializationException', message: error.message }) : json(500, { code: 'ServiceException', message: 'Latchkey failed to answer.' });
+    }
+    const signed = { method: request.method, rawPath, rawQuery: '', headers: request.headers, body: Buffer.alloc(0) };
+    const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
+    const err = tooLarge
+      ? new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${BODY_LIMIT} bytes.`, 413)
+      : status < 500
+        ? new AwsError(endpoint.protocol === 'query' ? 'MalformedInput' : 'SerializationException', error.message, 400)
+        : serviceFailure(endpoint.protocol === 'query' ? 'ServiceFailure' : 'ServiceException');
+    const e = endpoint.encodeError(err, requestId);
+    return reply
+      .status(e.status)
+      .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
+      .send(e.body);
+  };
+  // frameworkErrors: a URL Fastify cannot decode is reported before any route runs.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, frameworkErrors: edgeError });
   // Every body is kept as raw bytes: SigV4 hashes them, and each codec parses its own format.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -230,25 +264,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   serveConsole(app, options.consoleProfiles);
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
-  // What fails before the handler (a body over the limit, a broken request) still gets an
-  // AWS-shaped error of the service it was signed for, and the server carries on.
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const requestId = newRequestId();
-    const signed = { method: request.method, rawPath: '/', rawQuery: '', headers: request.headers, body: Buffer.alloc(0) };
-    const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
-    const tooLarge = error.statusCode === 413;
-    const err = tooLarge
-      ? new AwsError('RequestEntityTooLargeException', 'Request must be smaller than 7340032 bytes.', 413)
-      : error.statusCode !== undefined && error.statusCode < 500
-        ? new AwsError(endpoint.protocol === 'query' ? 'MalformedInput' : 'SerializationException', error.message, 400)
-        : serviceFailure(endpoint.protocol === 'query' ? 'ServiceFailure' : 'ServiceException');
-    if (!tooLarge && (error.statusCode ?? 500) >= 500) console.error(`request ${requestId} failed:`, error);
-    const e = endpoint.encodeError(err, requestId);
-    return reply
-      .status(e.status)
-      .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
-      .send(e.body);
-  });
+  app.setErrorHandler(edgeError);
   return { app, deps };
 }
 

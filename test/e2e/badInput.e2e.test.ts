@@ -64,23 +64,12 @@ test('malformed JSON to a JSON service', async () => {
   assert.equal(r.code, 'SerializationException');
 });
 
-test('an oversized body is refused before it is read', async () => {
-  // Declare 8 MB and send only a little: the answer must come from the declared length
-  // alone (racing a client still uploading against an early answer would make this flaky).
+/** Declares 8 MB and sends only a little: the answer must come from the declared length alone (racing a client still uploading against an early answer would make this flaky). */
+function oversized(path: string, headers: Record<string, string> = {}) {
   const url = new URL(server.endpoint);
-  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
     const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: '/',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': String(8 * 1024 * 1024),
-          authorization: 'AWS4-HMAC-SHA256 Credential=AKIAX/20261122/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00',
-        },
-      },
+      { host: url.hostname, port: url.port, method: 'POST', path, headers: { 'content-length': String(8 * 1024 * 1024), ...headers } },
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
@@ -91,8 +80,43 @@ test('an oversized body is refused before it is read', async () => {
     req.on('error', () => undefined); // the server may close the socket after answering
     req.write('Action=CreateUser');
   });
-  assert.equal(status, 413);
-  assert.match(body, /<Code>RequestEntityTooLargeException<\/Code>/);
+}
+
+test('an oversized body is refused before it is read, in the shape of the door it came to', async () => {
+  const iam = await oversized('/', {
+    'content-type': 'application/x-www-form-urlencoded',
+    authorization: 'AWS4-HMAC-SHA256 Credential=AKIAX/20261122/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00',
+  });
+  assert.equal(iam.status, 413);
+  assert.match(iam.body, /<Code>RequestEntityTooLargeException<\/Code>/);
+  const url = await oversized(`/lambda-url/${'a'.repeat(32)}/`);
+  assert.equal(url.status, 413);
+  assert.deepEqual(JSON.parse(url.body), { Message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' });
+  const emit = await oversized('/_latchkey/emit');
+  assert.equal(emit.status, 413);
+  assert.equal(JSON.parse(emit.body).code, 'RequestEntityTooLargeException');
+});
+
+test('URLs that do not decode, paths that try to leave the console, a foreign Host asking for profiles', async () => {
+  const badUrl = await fetch(`${server.endpoint}/lambda-url/${'a'.repeat(32)}/%ff%fe?x=%zz`);
+  assert.equal(badUrl.status, 400);
+  assert.deepEqual(await badUrl.json(), { Message: 'Bad Request' });
+  const badApi = await fetch(`${server.endpoint}/2015-03-31/functions/%zz/invocations`, { method: 'POST' });
+  assert.equal(badApi.status, 400);
+  assert.match(((await badApi.json()) as { message: string }).message, /is not a valid url component/);
+  // (fetch resolves `..` and `%2e%2e` segments itself; those land on the API door, unsigned.)
+  for (const path of ['/console/..%2F..%2Fpackage.json', '/console/%2e%2e/package.json', '/console/..', '/console/..%5c..%5cpackage.json']) {
+    const res = await fetch(`${server.endpoint}${path}`);
+    assert.notEqual(res.status, 200, path);
+    assert.doesNotMatch(await res.text(), /"name": "latchkey"/, path);
+  }
+  const url = new URL(server.endpoint);
+  const rebound = await new Promise<number>((resolve, reject) =>
+    http.get({ host: url.hostname, port: url.port, path: '/console/profiles.json', headers: { host: `evil.example:${url.port}` } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject));
+  assert.equal(rebound, 404, 'a page rebinding its name to 127.0.0.1 gets no keys');
 });
 
 test('the server is still up and nothing was lost', async () => {
