@@ -15,7 +15,7 @@ import { releaseSlot, reservedConcurrencyExceeded, tryAcquireSlot } from './conc
 import { configurationFor, LambdaErrors, layerVersionKey, resolveFunction, type FunctionConfiguration, type FunctionRef } from './resources.js';
 
 const SYNC_LIMIT = 6 * 1024 * 1024;
-// 1 MB since AWS raised the asynchronous limit from 256 KB in October 2025.
+// 1 MB for asynchronous invocations, as the Invoke API reference says today (it was 256 KB).
 const ASYNC_LIMIT = 1024 * 1024;
 /** AWS retries an asynchronous invocation that fails up to two more times. */
 const ASYNC_ATTEMPTS = 3;
@@ -143,23 +143,20 @@ export async function invokeNow(inv: Invocation, req: InvocationRequest): Promis
 
 /**
  * An asynchronous run, as Lambda's event queue does it: in the background, waiting for a free
- * slot when throttled, tried up to three times while the function fails. `onSettled` hears
- * the last attempt's result (undefined when the event was dropped).
+ * slot when throttled, tried up to three times while the function fails.
  */
-export function invokeLater(inv: Invocation, req: InvocationRequest, onSettled?: (result: InvokeResult | undefined, attempts: number) => void): void {
+export function invokeLater(inv: Invocation, req: InvocationRequest): void {
   void (async () => {
     // With nothing reserved the event can never run and is dropped (AWS keeps retrying it for up to six hours first).
-    if (inv.reserved === 0) return onSettled?.(undefined, 0);
-    let last: InvokeResult | undefined;
+    if (inv.reserved === 0) return;
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
       // Unref'd: a queued event must not keep a stopping server alive.
       while (!tryAcquireSlot(inv.runtime, inv.ref.arn, inv.reserved)) await delay(EVENT_THROTTLE_WAIT_MS, undefined, { ref: false });
-      last = await run(inv, req)
+      const result = await run(inv, req)
         .catch(() => undefined)
         .finally(() => releaseSlot(inv.runtime, inv.ref.arn));
-      if (last && !last.functionError) return onSettled?.(last, attempt);
+      if (result && !result.functionError) return;
     }
-    onSettled?.(last, ASYNC_ATTEMPTS);
   })();
 }
 

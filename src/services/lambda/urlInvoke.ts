@@ -34,9 +34,6 @@ export function matchFunctionUrl(host: string | undefined, rawPath: string): { u
   return undefined;
 }
 
-const unknownUrl = functionUrlUnknownUrlResponse;
-const forbidden = functionUrlForbiddenResponse;
-
 export interface UrlRequest {
   urlId: string;
   /** The path after the URL's root, as the function sees it. */
@@ -57,7 +54,7 @@ export async function invokeFunctionUrl(
   req: UrlRequest,
 ): Promise<FunctionUrlHttpResponse> {
   const doc = await deps.store.lambdaView((tx) => findUrlById(tx, req.urlId));
-  if (!doc) return unknownUrl();
+  if (!doc) return functionUrlUnknownUrlResponse();
   const ref = functionRef(doc.accountId, doc.region, doc.functionName, doc.qualifier);
   const policy = await resourcePolicy(deps, ref.resourceArn);
   const check = {
@@ -71,15 +68,15 @@ export async function invokeFunctionUrl(
   let caller;
   if (doc.AuthType === 'NONE') {
     const decision = authorizeWithoutIdentity(deps, { type: 'Anonymous' }, check, meta);
-    if (decision.decision !== 'Allow') return forbidden();
+    if (decision.decision !== 'Allow') return functionUrlForbiddenResponse();
   } else {
     const auth = await verifySigV4(req.signed, lookup, deps.now());
-    if (!auth.ok || auth.service !== 'lambda') return forbidden();
+    if (!auth.ok || auth.service !== 'lambda') return functionUrlForbiddenResponse();
     caller = await cachedCaller(deps, auth.accessKeyId);
     try {
       await authorizeChecks(deps, 'AccessDeniedException', caller, [check], meta);
     } catch (e) {
-      if (e instanceof AwsError && e.status === 403) return forbidden();
+      if (e instanceof AwsError && e.status === 403) return functionUrlForbiddenResponse();
       throw e;
     }
   }
@@ -89,7 +86,7 @@ export async function invokeFunctionUrl(
     inv = await prepareInvocation({ deps, region: doc.region, baseUrl: req.meta.baseUrl }, ref);
   } catch (e) {
     // The alias behind an alias URL was deleted: the URL stays and answers 403 (recorded).
-    if (e instanceof AwsError && e.status === 404) return forbidden();
+    if (e instanceof AwsError && e.status === 404) return functionUrlForbiddenResponse();
     throw e;
   }
   const signed = req.signed;
