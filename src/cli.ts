@@ -20,9 +20,21 @@ import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch
 import { chooseSandbox, type SandboxMode } from './runtime/sandbox.js';
 
 const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
 /** The decision log in the state directory (see services/decisionLog.ts). */
 const DECISIONS_FILE = 'decisions.log';
-const { version } = require('../../package.json') as { version: string };
+
+/** A command's failure as one line (`latchkey: …`) and exit status 1, not a stack trace. */
+function reported<A extends unknown[]>(action: (...args: A) => Promise<void> | void) {
+  return async (...args: A) => {
+    try {
+      await action(...args);
+    } catch (e) {
+      console.error(`latchkey: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    }
+  };
+}
 
 /** The world this state directory runs: `--world FILE`, else the one it was created with, else the default. */
 async function chooseWorld(stateDir: string, worldFile: string | undefined): Promise<WorldFile> {
@@ -111,26 +123,19 @@ program
   .option('--port <port>', 'port to listen on (0 picks a free one)', '4570')
   .option('--state-dir <dir>', 'database, world and generated AWS profiles', '.latchkey')
   .option('--world <file>', 'world file (JSON) to apply')
-  .action(async (opts) => {
-    try {
-      await serve(opts);
-    } catch (e) {
-      console.error(`latchkey: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    }
-  });
+  .action(reported(serve));
 program
   .command('explain <request-id>')
   .description('say why a request (its x-amzn-RequestId) was allowed or denied')
   .option('--state-dir <dir>', 'the state directory the server ran with', '.latchkey')
-  .action((requestId: string, opts: { stateDir: string }) => {
+  .action(reported((requestId: string, opts: { stateDir: string }) => {
     const records = readDecisions(path.join(path.resolve(opts.stateDir), DECISIONS_FILE), requestId);
     if (records.length === 0) {
       console.error(`latchkey: no decision with request id ${requestId} in ${opts.stateDir}`);
       process.exit(1);
     }
     console.log(records.map(describeDecision).join('\n\n'));
-  });
+  }));
 
 const ENDPOINT = 'http://127.0.0.1:4570';
 
@@ -158,14 +163,14 @@ program
   .option('--body <text>', 'apigateway: the request body')
   .option('--log-group <name>', 'logs: the log group')
   .option('--skill-id <id>', 'alexa: the skill id (lambda:EventSourceToken)')
-  .action(async (service: string, opts: Record<string, string>) => {
+  .action(reported(async (service: string, opts: Record<string, string>) => {
     const { endpoint, detail, ...rest } = opts;
     const body = { service, ...rest, ...(detail !== undefined ? { detail: JSON.parse(detail) as unknown } : {}) };
     const res = await fetch(`${endpoint}/_latchkey/emit`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     const result = (await res.json()) as { delivered?: boolean; reason?: string; message?: string };
     console.log(JSON.stringify(result, null, 2));
     if (!result.delivered) process.exit(1);
-  });
+  }));
 
 program
   .command('access')
@@ -174,7 +179,7 @@ program
   .option('--profile <name>', 'whose account to report on (a profile of the credentials file)', process.env.AWS_PROFILE ?? 'owner')
   .option('--state-dir <dir>', 'where the credentials file is (unless AWS_SHARED_CREDENTIALS_FILE says)', '.latchkey')
   .option('--json', 'print the report as JSON')
-  .action(async (opts: { endpoint: string; profile: string; stateDir: string; json?: boolean }) => {
+  .action(reported(async (opts: { endpoint: string; profile: string; stateDir: string; json?: boolean }) => {
     const credentials = readProfile(credentialsFile(opts.stateDir), opts.profile);
     const res = await signedGet(opts.endpoint, '/_latchkey/access', credentials, 'access-analyzer');
     const body = (await res.json()) as { resources?: ResourceAccess[]; message?: string };
@@ -183,6 +188,6 @@ program
       process.exit(1);
     }
     console.log(opts.json ? JSON.stringify(body.resources, null, 2) : formatAccessReport(body.resources));
-  });
+  }));
 
 await program.parseAsync(process.argv);
