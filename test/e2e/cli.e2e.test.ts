@@ -32,6 +32,8 @@ const clis: Cli[] = [
 ];
 
 let server: RunningServer;
+/** Function URLs the CLIs created, for the test that calls them. */
+const urls: string[] = [];
 before(async () => {
   server = await startServer();
 });
@@ -131,7 +133,24 @@ for (const cli of clis) {
       const denied = run(aws, ['--profile', 'outsider', 'lambda', 'get-policy', '--function-name', `arn:aws:lambda:us-east-1:123456789012:function:${fn}`], as('outsider'));
       assert.notEqual(denied.status, 0);
       assert.match(denied.stderr, /An error occurred \(AccessDeniedException\) when calling the GetPolicy operation/);
+
+      // A function URL, opened to anyone the way the Lambda docs show it.
+      const url = run(aws, ['--profile', 'owner', 'lambda', 'create-function-url-config', '--function-name', fn, '--auth-type', 'NONE'], as('owner'));
+      assert.equal(url.status, 0, url.stderr);
+      const open = run(aws, ['--profile', 'owner', 'lambda', 'add-permission', '--function-name', fn, '--statement-id', 'url', '--action', 'lambda:InvokeFunctionUrl', '--principal', '*', '--function-url-auth-type', 'NONE'], as('owner'));
+      assert.equal(open.status, 0, open.stderr);
+      assert.equal(JSON.parse(open.json().Statement).Condition.StringEquals['lambda:FunctionUrlAuthType'], 'NONE');
+      const got = run(aws, ['--profile', 'owner', 'lambda', 'get-function-url-config', '--function-name', fn], as('owner'));
+      assert.equal(got.json().FunctionUrl, url.json().FunctionUrl);
+      urls.push(url.json().FunctionUrl);
       fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('the function URL answers', async () => {
+      const id = new URL(urls.at(-1)!).hostname.split('.')[0];
+      const res = await fetch(`${server.endpoint}/lambda-url/${id}/`);
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), '1');
     });
 
     test('organizations describe-organization', () => {
