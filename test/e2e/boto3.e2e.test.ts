@@ -1,0 +1,83 @@
+// boto3, the third real client: a Python script drives a started server as a user would
+// (credentials from the generated shared files, endpoint_url), and a Python function uses the
+// boto3 its runtime provides to call back with its execution role.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { startServer, type RunningServer } from './support.js';
+
+let server: RunningServer;
+before(async () => {
+  server = await startServer();
+});
+after(async () => server?.stop());
+
+const SCRIPT = String.raw`
+import io, json, os, sys, zipfile
+import boto3
+from botocore.exceptions import ClientError
+
+endpoint = os.environ['LATCHKEY_ENDPOINT']
+def client(service, profile):
+    return boto3.Session(profile_name=profile, region_name='us-east-1').client(service, endpoint_url=endpoint)
+
+out = {}
+owner_iam, owner_lambda = client('iam', 'owner'), client('lambda', 'owner')
+out['me'] = client('sts', 'partner').get_caller_identity()['Arn']
+
+owner_iam.create_role(RoleName='py-exec', AssumeRolePolicyDocument=json.dumps({
+    'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal': {'Service': 'lambda.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]}))
+owner_iam.put_role_policy(RoleName='py-exec', PolicyName='whoami', PolicyDocument=json.dumps({
+    'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'sts:GetCallerIdentity', 'Resource': '*'}]}))
+
+code = io.BytesIO()
+with zipfile.ZipFile(code, 'w') as z:
+    z.writestr('app.py', 'import boto3\n'
+               'def handler(event, context):\n'
+               '    return {"me": boto3.client("sts").get_caller_identity()["Arn"], "event": event}\n')
+owner_lambda.create_function(FunctionName='py-fn', Runtime='python3.12', Handler='app.handler', Timeout=30,
+                             Role='arn:aws:iam::123456789012:role/py-exec', Code={'ZipFile': code.getvalue()})
+owner_lambda.get_waiter('function_active_v2').wait(FunctionName='py-fn')
+fn_arn = 'arn:aws:lambda:us-east-1:123456789012:function:py-fn'
+
+partner_lambda = client('lambda', 'partner')
+try:
+    partner_lambda.invoke(FunctionName=fn_arn, Payload=b'{}')
+    out['before'] = 'allowed'
+except ClientError as e:
+    out['before'] = e.response['Error']['Code']
+    out['beforeStatus'] = e.response['ResponseMetadata']['HTTPStatusCode']
+
+added = owner_lambda.add_permission(FunctionName='py-fn', StatementId='partner', Action='lambda:InvokeFunction', Principal='111122223333')
+out['statement'] = json.loads(added['Statement'])
+res = partner_lambda.invoke(FunctionName=fn_arn, Payload=json.dumps({'from': 'partner'}).encode(), LogType='Tail')
+out['status'] = res['StatusCode']
+out['payload'] = json.loads(res['Payload'].read())
+out['url'] = owner_lambda.create_function_url_config(FunctionName='py-fn', AuthType='AWS_IAM')['AuthType']
+print(json.dumps(out))
+`;
+
+test('boto3 drives Latchkey; a Python function calls back with boto3 as its role', (t) => {
+  const r = spawnSync('python3', ['-c', SCRIPT], {
+    env: { ...server.cliEnv('owner'), AWS_PROFILE: undefined, LATCHKEY_ENDPOINT: server.endpoint, AWS_ENDPOINT_URL: undefined },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.error && !process.env.CI) {
+    t.skip(`SKIPPED LOUDLY: python3 is not available (${r.error.message})`);
+    return;
+  }
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(out.me, 'arn:aws:iam::111122223333:user/admin');
+  assert.equal(out.before, 'AccessDeniedException');
+  assert.equal(out.beforeStatus, 403);
+  assert.deepEqual(out.statement, {
+    Sid: 'partner', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'lambda:InvokeFunction',
+    Resource: 'arn:aws:lambda:us-east-1:123456789012:function:py-fn',
+  });
+  assert.equal(out.status, 200);
+  assert.deepEqual(out.payload, { me: 'arn:aws:sts::123456789012:assumed-role/py-exec/py-fn', event: { from: 'partner' } });
+  assert.equal(out.url, 'AWS_IAM');
+});
