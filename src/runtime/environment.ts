@@ -19,6 +19,15 @@ const INIT_LIMIT_MS = 10_000;
  */
 const LOG_SETTLE_MAX_MS = 20;
 const twoTurns = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+/**
+ * Even output written synchronously before the Runtime API call can be read after it (the
+ * call may come over a kept-alive connection that is read first). Our bootstraps therefore say
+ * how many bytes they have written to stdout and stderr so far in this header of their
+ * /response and /error calls, and the log of the invocation waits for that many, for at most
+ * OUTPUT_FENCE_MAX_MS. Runtimes that do not send it get the poll-phase rule above.
+ */
+export const OUTPUT_FENCE_HEADER = 'latchkey-output-bytes';
+const OUTPUT_FENCE_MAX_MS = 2_000;
 
 export interface Invocation {
   requestId: string;
@@ -60,7 +69,10 @@ export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'finishing' | 'dea
 interface Current {
   inv: Invocation;
   delivered: boolean;
+  /** A result (or an end) is in: no second one is taken. */
   done: boolean;
+  /** The log is cut: output arriving later belongs to no invocation. Set once the output has settled, after `done`. */
+  logClosed?: boolean;
   cold: boolean;
   preLog: Buffer[];
   log: Buffer[];
@@ -83,6 +95,10 @@ export class Environment {
   private spawnedAt = 0;
   /** Chunks of stdout/stderr received so far: the log settles once a poll phase adds none. */
   private outputChunks = 0;
+  /** Bytes received so far from stdout and from stderr, for OUTPUT_FENCE_HEADER. */
+  private readonly received = { out: 0, err: 0 };
+  /** Woken whenever output arrives. */
+  private outputWaiters: (() => void)[] = [];
   private initDurationMs?: number;
   private idleTimer?: NodeJS.Timeout;
 
@@ -122,18 +138,40 @@ export class Environment {
       ...(launch.gid !== undefined ? { gid: launch.gid } : {}),
     });
     this.child = child;
-    const onData = (chunk: Buffer) => {
+    const onData = (stream: 'out' | 'err') => (chunk: Buffer) => {
       this.outputChunks++;
+      this.received[stream] += chunk.length;
       this.output(chunk);
+      this.wakeOutputWaiters();
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout?.on('data', onData('out'));
+    child.stderr?.on('data', onData('err'));
     child.on('error', (err) => this.exited(`Runtime exited with error: ${err.message}`));
     child.on('close', (code, signal) => {
       if (signal) this.exited(`Runtime exited with error: signal: ${signal === 'SIGKILL' ? 'killed' : signal}`);
       else if (code) this.exited(`Runtime exited with error: exit status ${code}`);
       else this.exited('Runtime exited without providing a reason');
     });
+  }
+
+  private wakeOutputWaiters(): void {
+    const waiters = this.outputWaiters;
+    this.outputWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Until as many bytes as the runtime says it wrote have come in (or the process is gone, or time is up). */
+  private async outputReceived(written: { out: number; err: number }): Promise<void> {
+    const deadline = performance.now() + OUTPUT_FENCE_MAX_MS;
+    while ((this.received.out < written.out || this.received.err < written.err) && this.state !== 'dead' && performance.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, deadline - performance.now()));
+        this.outputWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
   }
 
   /** Runs one invocation: delivered on the runtime's next `GET /runtime/invocation/next`. */
@@ -162,6 +200,7 @@ export class Environment {
     this.clearIdleTimer();
     const wasDead = this.state === 'dead';
     this.state = 'dead';
+    this.wakeOutputWaiters();
     this.kill();
     if (this.server) {
       this.server.closeAllConnections();
@@ -189,7 +228,7 @@ export class Environment {
 
   private output(chunk: Buffer): void {
     const current = this.current;
-    if (current && !current.done) (current.delivered ? current.log : current.preLog).push(chunk);
+    if (current && !current.logClosed) (current.delivered ? current.log : current.preLog).push(chunk);
     this.hooks.onLog?.(chunk.toString('utf8'));
   }
 
@@ -197,6 +236,7 @@ export class Environment {
     if (this.state === 'dead' && !this.current) return;
     const current = this.current;
     this.state = 'dead';
+    this.wakeOutputWaiters();
     this.pendingNext = undefined;
     if (this.server) {
       this.server.closeAllConnections();
@@ -214,6 +254,7 @@ export class Environment {
   private timedOut(current: Current): void {
     if (current.done) return;
     this.state = 'dead';
+    this.wakeOutputWaiters();
     this.kill();
     void this.settle(current, { kind: 'timeout' }, true);
   }
@@ -237,14 +278,15 @@ export class Environment {
     current.timer = setTimeout(() => this.timedOut(current), inv.timeoutMs);
   }
 
-  private async settle(current: Current, outcome: Outcome, processGone = false): Promise<void> {
+  private async settle(current: Current, outcome: Outcome, processGone = false, written?: { out: number; err: number }): Promise<void> {
     if (current.done) return;
     current.done = true;
     clearTimeout(current.timer);
     const end = performance.now();
     const durationMs = current.delivered ? end - current.deliveredAt : 0;
     const maxMemory = this.maxMemoryMb();
-    if (!processGone) {
+    if (written) await this.outputReceived(written);
+    else if (!processGone) {
       const deadline = performance.now() + LOG_SETTLE_MAX_MS;
       let seen;
       do {
@@ -252,6 +294,7 @@ export class Environment {
         await twoTurns();
       } while (this.outputChunks !== seen && performance.now() < deadline);
     }
+    current.logClosed = true;
     if (this.current === current) this.current = undefined;
     this.served++;
     const log = this.formatLog(current, outcome, durationMs, maxMemory);
@@ -359,7 +402,9 @@ export class Environment {
         return;
       }
       reply(202, { status: 'OK' });
-      void this.settle(current, kind === 'response' ? { kind: 'response', body } : { kind: 'error', body: errorBody() });
+      const fence = /^(\d+) (\d+)$/.exec(String(req.headers[OUTPUT_FENCE_HEADER] ?? ''));
+      const written = fence ? { out: Number(fence[1]), err: Number(fence[2]) } : undefined;
+      void this.settle(current, kind === 'response' ? { kind: 'response', body } : { kind: 'error', body: errorBody() }, false, written);
     });
   }
 

@@ -8,7 +8,7 @@ import { Environment, type Invocation, type LaunchPlan, type Outcome } from './e
 import {
   bootstrapPath, buildEnvironment, hostPython, isExecutableFile, runtimeKind, type RuntimeKind,
 } from './launch.js';
-import type { Sandbox } from './sandbox.js';
+import type { FunctionLayout, Sandbox } from './sandbox.js';
 import { extractZip } from './zip.js';
 
 export { RuntimeNotAvailable } from './launch.js';
@@ -101,7 +101,7 @@ export class RuntimeManager {
   private readonly pools = new Map<string, Environment[]>();
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly unpacking = new Map<string, Promise<string>>();
-  private readonly layerDirs = new Map<Environment, string>();
+  private readonly envDirs = new Map<Environment, string>();
   /** Every environment not yet dead, whatever pool it is in. */
   private readonly live = new Set<Environment>();
   private closed = false;
@@ -243,9 +243,14 @@ export class RuntimeManager {
     this.live.add(env);
     try {
       const taskRoot = await this.unpackCode(spec);
-      const optDir = path.join(this.workDir, 'layers', id);
-      this.layerDirs.set(env, optDir);
+      // The environment's own directory: its layers (its /opt) and an empty staging directory
+      // the sandbox may use while it mounts them (sandbox.ts).
+      const envDir = path.join(this.workDir, 'env', id);
+      const optDir = path.join(envDir, 'opt');
+      const stageDir = path.join(envDir, 'stage');
+      this.envDirs.set(env, envDir);
       await fs.mkdir(optDir, { recursive: true });
+      await fs.mkdir(stageDir);
       for (const layer of spec.layers) {
         const layerDir = await this.unpack('layer-cache', layer.codeSha256, layer.code);
         await fs.cp(layerDir, optDir, { recursive: true, verbatimSymlinks: true, force: true });
@@ -289,7 +294,7 @@ export class RuntimeManager {
           credentials, endpointUrl: spec.endpointUrl, variables: spec.environment,
           ...(pythonVersion ? { pythonVersion } : {}), ...(langBin ? { langBin } : {}),
         }),
-      }));
+      }, { workDir: this.workDir, taskRoot, optDir, stageDir }));
       return env;
     } catch (e) {
       this.discard(env, pool);
@@ -297,8 +302,8 @@ export class RuntimeManager {
     }
   }
 
-  private confine(plan: LaunchPlan): LaunchPlan {
-    return this.sandbox ? this.sandbox.confine(plan) : plan;
+  private confine(plan: LaunchPlan, layout: FunctionLayout): LaunchPlan {
+    return this.sandbox ? this.sandbox.confine(plan, layout) : plan;
   }
 
   private discard(env: Environment, pool: Environment[]): void {
@@ -316,7 +321,7 @@ export class RuntimeManager {
       const pool = this.pools.get(functionArn);
       const i = pool?.indexOf(env) ?? -1;
       if (pool && i >= 0) pool.splice(i, 1);
-      void this.removeLayers(env);
+      void this.removeEnvDir(env);
     }
     const waiting = this.waiters.get(functionArn);
     if (waiting?.length) {
@@ -325,16 +330,16 @@ export class RuntimeManager {
     }
   }
 
-  private async removeLayers(env: Environment): Promise<void> {
-    const dir = this.layerDirs.get(env);
+  private async removeEnvDir(env: Environment): Promise<void> {
+    const dir = this.envDirs.get(env);
     if (!dir) return;
-    this.layerDirs.delete(env);
+    this.envDirs.delete(env);
     await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
 
   private async cleanupDead(): Promise<void> {
-    const dead = [...this.layerDirs.keys()].filter((e) => e.state === 'dead');
-    await Promise.all(dead.map((e) => this.removeLayers(e)));
+    const dead = [...this.envDirs.keys()].filter((e) => e.state === 'dead');
+    await Promise.all(dead.map((e) => this.removeEnvDir(e)));
   }
 
   private unpackCode(spec: FunctionSpec): Promise<string> {

@@ -5,9 +5,11 @@
 //              nobody (65534); the state directory is 0700, so they cannot open it.
 //   namespace  Otherwise, where util-linux `unshare` and `setpriv` work: functions start in their
 //              own user and mount namespace in which each hidden path is covered by an empty,
-//              unreadable tmpfs (a file by /dev/null); then every capability is dropped, so the
-//              function cannot unmount the cover. Processes outside the namespace (Latchkey's
-//              /proc/<pid>/environ) are out of reach for a capability-less process too.
+//              unreadable tmpfs (a file by /dev/null), and so is the runtime's work directory
+//              but for the function's own code and layers, put back read-only; then every
+//              capability is dropped, so the function cannot unmount the covers. Processes
+//              outside the namespace (Latchkey's /proc/<pid>/environ) are out of reach for a
+//              capability-less process too.
 //   none       Neither is possible: functions run as Latchkey's user. Said loudly at start-up.
 // Environment variables are never inherited in any mode (launch.ts builds them from scratch).
 import { execFile } from 'node:child_process';
@@ -23,7 +25,7 @@ export interface Sandbox {
   /** One line for Latchkey's start-up output. */
   readonly description: string;
   /** The launch with its confinement applied. */
-  confine(plan: LaunchPlan): LaunchPlan;
+  confine(plan: LaunchPlan, layout: FunctionLayout): LaunchPlan;
 }
 
 export interface SandboxOptions {
@@ -37,7 +39,22 @@ export interface SandboxOptions {
 
 const NOBODY = 65534;
 
-/** The mount script run inside the new namespace: cover each hidden path, then exec the runtime. */
+/** Where an environment's files are: the runtime's work directory, and inside it this function's code and layers. */
+export interface FunctionLayout {
+  workDir: string;
+  taskRoot: string;
+  optDir: string;
+  /** An empty directory of this environment under workDir, used while rearranging the mounts. */
+  stageDir: string;
+}
+
+/**
+ * The mount script run inside the new namespace: cover each hidden path; then cover the whole
+ * work directory (every function's code and layers) and put back only this function's code
+ * and layers, read-only, at their usual paths; then drop every capability and exec the runtime.
+ * Putting them back goes through a small staging tmpfs held as the working directory, since the
+ * originals cannot be named once the work directory is covered.
+ */
 const COVER_AND_EXEC = [
   'n=$1; shift',
   'while [ "$n" -gt 0 ]; do',
@@ -45,12 +62,25 @@ const COVER_AND_EXEC = [
   '  else mount --bind /dev/null "$1" || exit 126; fi',
   '  shift; n=$((n - 1))',
   'done',
+  'if [ "$1" = layout ]; then',
+  '  work=$2; task=$3; opt=$4; stage=$5; shift 5',
+  '  mount -t tmpfs -o size=16k,mode=700 latchkey-stage "$stage" && mkdir "$stage/task" "$stage/opt" || exit 126',
+  '  mount --bind "$task" "$stage/task" && mount --bind "$opt" "$stage/opt" && cd "$stage" || exit 126',
+  '  mount -t tmpfs -o size=16k,mode=755 latchkey-work "$work" && mkdir -p "$task" "$opt" || exit 126',
+  // -c: the sources are relative to the (now hidden) stage; canonicalised, they would name the new tmpfs.
+  '  mount -c --bind task "$task" && mount -c -o remount,bind,ro "$task" || exit 126',
+  '  mount -c --bind opt "$opt" && mount -c -o remount,bind,ro "$opt" && cd "$task" || exit 126',
+  'else shift; fi',
   'exec setpriv --bounding-set -all --inh-caps -all -- "$@"',
 ].join('\n');
 
-const namespaceLaunch = (hide: string[], command: string, args: string[]) => ({
+const namespaceLaunch = (hide: string[], layout: FunctionLayout | undefined, command: string, args: string[]) => ({
   command: 'unshare',
-  args: ['--user', '--map-root-user', '--mount', '--', '/bin/sh', '-c', COVER_AND_EXEC, 'latchkey-sandbox', String(hide.length), ...hide, command, ...args],
+  args: [
+    '--user', '--map-root-user', '--mount', '--', '/bin/sh', '-c', COVER_AND_EXEC, 'latchkey-sandbox', String(hide.length), ...hide,
+    ...(layout ? ['layout', layout.workDir, layout.taskRoot, layout.optDir, layout.stageDir] : ['-']),
+    command, ...args,
+  ],
 });
 
 /** Every directory on the way to `p` is searchable by others and `p` itself readable. */
@@ -70,7 +100,7 @@ export function reachableByOthers(p: string): boolean {
 /** Tries the whole namespace launch once, covering a scratch directory. */
 function namespacesWork(): Promise<boolean> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'latchkey-probe-'));
-  const probe = namespaceLaunch([dir], '/bin/sh', ['-c', 'exit 0']);
+  const probe = namespaceLaunch([dir], undefined, '/bin/sh', ['-c', 'exit 0']);
   return new Promise((resolve) => {
     execFile(probe.command, probe.args, { timeout: 5_000 }, (err) => {
       rmSync(dir, { recursive: true, force: true });
@@ -103,8 +133,8 @@ export async function chooseSandbox(options: SandboxOptions): Promise<Sandbox> {
   if (mode === 'namespace') {
     return {
       mode,
-      description: `functions run in their own mount namespace without ${hide.join(', ')}`,
-      confine: (plan) => ({ ...plan, ...namespaceLaunch(hide, plan.command, plan.args) }),
+      description: `functions run in their own mount namespace, seeing their own code read-only and neither other functions' code nor ${hide.join(', ')}`,
+      confine: (plan, layout) => ({ ...plan, ...namespaceLaunch(hide, layout, plan.command, plan.args) }),
     };
   }
   return {

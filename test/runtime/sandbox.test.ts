@@ -17,11 +17,15 @@ const PEEK = `
 const fs = require('fs');
 const { execFileSync } = require('child_process');
 const attempt = (f) => { try { return 'read: ' + f(); } catch (e) { return 'denied: ' + e.code; } };
-exports.handler = async ({ secretDir }) => {
+exports.handler = async ({ secretDir, otherCode }) => {
   const before = attempt(() => fs.readFileSync(secretDir + '/secret.txt', 'utf8'));
   // Try to lift a namespace's cover; a confined function has no capability to do so.
   const umount = attempt(() => execFileSync('umount', [secretDir], { stdio: 'pipe' }).toString());
-  return { before, umount, after: attempt(() => fs.readFileSync(secretDir + '/secret.txt', 'utf8')), uid: process.getuid() };
+  return {
+    before, umount, after: attempt(() => fs.readFileSync(secretDir + '/secret.txt', 'utf8')), uid: process.getuid(),
+    otherCode: attempt(() => fs.readFileSync(otherCode, 'utf8')),
+    ownCodeWrite: attempt(() => { fs.writeFileSync(process.env.LAMBDA_TASK_ROOT + '/index.js', 'tampered'); return 'written'; }),
+  };
 };
 `;
 
@@ -41,12 +45,15 @@ async function peek(mode: SandboxMode) {
   const sandbox = await chooseSandbox({ hide: [secretDir], needs: [], mode });
   const workDir = fs.mkdtempSync(path.join(workRoot, `${mode}-`));
   const manager = new RuntimeManager({ workDir, sandbox });
+  const request = (payload: object) => ({ payload: Buffer.from(JSON.stringify(payload)), invokedFunctionArn: 'arn', requestId: randomUUID(), logTail: false });
   try {
-    const result = await manager.invoke(fn(`peek-${mode}`, { 'index.js': PEEK }), {
-      payload: Buffer.from(JSON.stringify({ secretDir })), invokedFunctionArn: 'arn', requestId: randomUUID(), logTail: false,
-    });
+    // Another function, run first so that its code is unpacked beside the peeking one's.
+    const other = fn(`other-${mode}`, { 'index.js': 'exports.handler = async () => "the other function\'s code";\n' });
+    assert.equal((await manager.invoke(other, request({}))).payload.toString(), '"the other function\'s code"');
+    const otherCode = path.join(workDir, 'code', Buffer.from(other.codeSha256, 'base64').toString('hex'), 'index.js');
+    const result = await manager.invoke(fn(`peek-${mode}`, { 'index.js': PEEK }), request({ secretDir, otherCode }));
     assert.equal(result.functionError, undefined, result.payload.toString());
-    return JSON.parse(result.payload.toString()) as { before: string; umount: string; after: string; uid: number };
+    return JSON.parse(result.payload.toString()) as { before: string; umount: string; after: string; uid: number; otherCode: string; ownCodeWrite: string };
   } finally {
     await manager.close();
   }
@@ -60,7 +67,7 @@ describe('sandbox modes', () => {
     assert.equal(seen.before, 'read: the database');
   });
 
-  test('namespace: the private directory is covered, and the cover cannot be lifted', async (t) => {
+  test('namespace: the private directory is covered and the cover cannot be lifted; other functions\' code is out of sight, its own read-only', async (t) => {
     if ((await chooseSandbox({ hide: [], needs: [] })).mode === 'none' && !process.env.CI) {
       t.skip('SKIPPED LOUDLY: user namespaces (unshare, setpriv) are not available on this host');
       return;
@@ -69,6 +76,8 @@ describe('sandbox modes', () => {
     assert.match(seen.before, /^denied: EACCES/);
     assert.match(seen.umount, /^denied/);
     assert.match(seen.after, /^denied: EACCES/);
+    assert.match(seen.otherCode, /^denied: ENOENT/);
+    assert.match(seen.ownCodeWrite, /^denied: EROFS/);
   });
 
   test('user (Latchkey as root): the function runs as nobody and the 0700 directory is closed to it', async (t) => {

@@ -38,6 +38,21 @@ function patchConsole(): void {
   }
 }
 
+// ---- Output accounting: bytes written to stdout and stderr so far. Sent with each result in
+// the `Latchkey-Output-Bytes` header (environment.ts OUTPUT_FENCE_HEADER), so that Latchkey can
+// wait for all of an invocation's output before it closes the invocation's log.
+const written = { out: 0, err: 0 };
+function countWrites(stream: NodeJS.WriteStream, key: 'out' | 'err'): void {
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const encoding = typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8';
+    written[key] += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : (chunk as Uint8Array).byteLength;
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
+countWrites(process.stdout, 'out');
+countWrites(process.stderr, 'err');
+
 // ---- Runtime API client
 /**
  * Waits until what the handler wrote has left this process: a large burst to stdout is partly
@@ -51,7 +66,10 @@ async function outputFlushed(): Promise<void> {
 }
 
 async function request(method: string, urlPath: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  if (method === 'POST') await outputFlushed();
+  if (method === 'POST') {
+    await outputFlushed();
+    headers = { ...headers, 'latchkey-output-bytes': `${written.out} ${written.err}` };
+  }
   const [host, port] = runtimeApi.split(':');
   return new Promise((resolve, reject) => {
     const req = http.request({

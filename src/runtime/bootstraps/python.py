@@ -17,6 +17,32 @@ HANDLER = os.environ.get('_HANDLER', '')
 current_request_id = None
 
 
+class CountingStream:
+    """sys.stdout / sys.stderr, counting the bytes written: sent with each result in the
+    Latchkey-Output-Bytes header so that Latchkey waits for all of an invocation's output
+    before it closes the invocation's log (environment.ts OUTPUT_FENCE_HEADER)."""
+
+    def __init__(self, inner):
+        self._inner = inner
+        self.bytes = 0
+
+    def write(self, text):
+        n = self._inner.write(text)
+        if isinstance(text, str):
+            self.bytes += len(text.encode(self._inner.encoding or 'utf-8', 'replace'))
+        else:
+            self.bytes += len(text)
+        return n
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+# Kept here too: a handler may replace sys.stdout; what it writes then is simply not counted.
+_stdout = sys.stdout = CountingStream(sys.stdout)
+_stderr = sys.stderr = CountingStream(sys.stderr)
+
+
 # One connection to the Runtime API for the environment's life, as the RIC keeps: a new TCP
 # connection per call (two per invocation) cost more than the rest of a warm invoke.
 _connection = None
@@ -26,6 +52,8 @@ def request(method, path, body=None, headers=None):
     global _connection
     hdrs = {'Content-Type': 'application/json'} if body is not None else {}
     hdrs.update(headers or {})
+    if method == 'POST':
+        hdrs['Latchkey-Output-Bytes'] = '%d %d' % (_stdout.bytes, _stderr.bytes)
     if _connection is None:
         _connection = http.client.HTTPConnection(API_HOST, int(API_PORT), timeout=None)
     try:
