@@ -13,7 +13,7 @@
 //    payload formats, cookies) and the payload format 2.0 rules of
 //    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 
-import { clfTime, cookiesOf, joinRepeated, parseQuery, traceHeader, type EventEnv } from './shapes.js';
+import { clfTime, cookiesOf, joinRepeated, parseQuery, traceHeader, type ApiGatewayHttpProxyEvent, type EventEnv } from './shapes.js';
 
 export type FunctionUrlAuthType = 'NONE' | 'AWS_IAM';
 
@@ -52,17 +52,15 @@ export interface FunctionUrlRequest {
   frontEndHeaders?: boolean;
 }
 
-export interface FunctionUrlEvent {
-  version: '2.0';
+/**
+ * Payload format 2.0, as API Gateway HTTP APIs send it, with the route and stage fixed to
+ * `$default`, and, for AWS_IAM URLs, the signer in `requestContext.authorizer.iam`.
+ */
+export type FunctionUrlEvent = Omit<ApiGatewayHttpProxyEvent, 'routeKey' | 'requestContext' | 'pathParameters' | 'stageVariables'> & {
   routeKey: '$default';
-  rawPath: string;
-  rawQueryString: string;
-  cookies?: string[];
-  headers: Record<string, string>;
-  queryStringParameters?: Record<string, string>;
-  requestContext: {
-    accountId: string;
-    apiId: string;
+  requestContext: ApiGatewayHttpProxyEvent['requestContext'] & {
+    routeKey: '$default';
+    stage: '$default';
     authorizer?: {
       iam: {
         accessKey: string;
@@ -74,18 +72,8 @@ export interface FunctionUrlEvent {
         userId: string;
       };
     };
-    domainName: string;
-    domainPrefix: string;
-    http: { method: string; path: string; protocol: string; sourceIp: string; userAgent: string };
-    requestId: string;
-    routeKey: '$default';
-    stage: '$default';
-    time: string;
-    timeEpoch: number;
   };
-  body?: string;
-  isBase64Encoded: boolean;
-}
+};
 
 export interface FunctionUrlHttpResponse {
   statusCode: number;
