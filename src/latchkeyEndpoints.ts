@@ -12,7 +12,7 @@ import { verifySigV4, type CredentialLookup } from './aws/sigv4.js';
 import { baseUrlOf, signedRequestOf } from './httpRequest.js';
 import { accessReport } from './services/accessReport.js';
 import { cachedCaller, type Caller } from './services/caller.js';
-import type { DecisionLog } from './services/decisionLog.js';
+import type { DecisionLog, DecisionRecord } from './services/decisionLog.js';
 import { emitEvent, type EmitRequest } from './services/events/emit.js';
 import { describeDecision } from './services/explainDecision.js';
 import { requestId as newRequestId } from './services/ids.js';
@@ -21,11 +21,17 @@ import { authorizeChecks } from './services/pipeline.js';
 
 export const LATCHKEY_PATH = '/_latchkey';
 
+/** Answers JSON with the request id AWS clients look for. */
+const jsonSender = (reply: FastifyReply, requestId: string) => (status: number, body: unknown) =>
+  reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
+
+/** A decision concerns an account when its caller or its resource belongs to it. */
+const concerns = (accountId: string) => (r: DecisionRecord) => r.callerAccount === accountId || r.resourceAccount === accountId;
+
 export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { decisions: DecisionLog }, lookup: CredentialLookup): void {
   app.post(`${LATCHKEY_PATH}/emit`, async (request, reply) => {
     const requestId = newRequestId();
-    const send = (status: number, body: unknown) =>
-      reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
+    const send = jsonSender(reply, requestId);
     let input: EmitRequest;
     try {
       input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '') as EmitRequest;
@@ -45,8 +51,7 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
   const ownEndpoint = (action: string, answer: (caller: Caller, request: FastifyRequest) => Promise<{ status?: number; body: unknown }>) =>
     async (request: FastifyRequest, reply: FastifyReply) => {
       const requestId = newRequestId();
-      const send = (status: number, body: unknown) =>
-        reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
+      const send = jsonSender(reply, requestId);
       const signed = signedRequestOf(request);
       try {
         const auth = await verifySigV4(signed, lookup, deps.now());
@@ -71,7 +76,7 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
     const limit = Math.min(Math.max(Number(q.limit) || 200, 1), 1000);
     const records = deps.decisions
       .recent(10_000)
-      .filter((r) => r.callerAccount === caller.accountId || r.resourceAccount === caller.accountId)
+      .filter(concerns(caller.accountId))
       .filter((r) => has(r.caller, q.principal) && has(r.action, q.action) && (!q.decision || r.decision === q.decision))
       .slice(-limit)
       .reverse();
@@ -79,7 +84,7 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
   }));
   app.get(`${LATCHKEY_PATH}/decisions/:requestId`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
     const { requestId } = request.params as { requestId: string };
-    const records = deps.decisions.find(requestId).filter((r) => r.callerAccount === caller.accountId || r.resourceAccount === caller.accountId);
+    const records = deps.decisions.find(requestId).filter(concerns(caller.accountId));
     return { status: records.length ? 200 : 404, body: { requestId, decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
   }));
 }
