@@ -26,7 +26,12 @@ const ROLE_NAME = 'conformance-lambda-exec';
 
 const zip = (files: Record<string, string>) => zipSync(Object.fromEntries(Object.entries(files).map(([n, c]) => [n, strToU8(c)])), { mtime: new Date('2025-11-25T00:00:00Z') });
 const PACKAGES = {
-  zip: zip({ 'handler.py': 'def handler(event, context):\n    return event\n', 'index.py': 'def handler(event, context):\n    return event\n' }),
+  zip: zip({
+    'handler.py': 'def handler(event, context):\n    return event\n',
+    'index.py': 'def handler(event, context):\n    return event\n',
+    'index.js': 'exports.handler = async (event) => event;\n',
+  }),
+  zipNone: zip({ 'handler.py': 'def handler(event, context):\n    pass\n', 'index.js': 'exports.handler = async () => {};\n' }),
   zip2: zip({ 'handler.py': 'def handler(event, context):\n    return {"version": 2}\n', 'index.py': 'def handler(event, context):\n    return {"version": 2}\n' }),
   zip3: zip({ 'handler.py': 'def handler(event, context):\n    return {"version": 3}\n' }),
   layerZip: zip({ 'python/conformance_layer.py': 'VALUE = 1\n' }),
@@ -84,7 +89,9 @@ async function call(lambda: ReturnType<typeof clientFor>, op: string, input: unk
   const Command = (lambdaSdk as unknown as Record<string, CommandClass>)[`${op}Command`];
   if (!Command) throw new Error(`no SDK command for ${op}`);
   try {
-    const { $metadata, ...output } = (await lambda.client.send(new Command(input))) as { $metadata: { httpStatusCode?: number } };
+    const { $metadata, ...output } = (await lambda.client.send(new Command(input))) as { $metadata: { httpStatusCode?: number }; Payload?: unknown };
+    // The snapshot tool recorded Invoke's payload as text (boto3's stream, read; "" when empty).
+    if (op === 'Invoke') output.Payload = output.Payload instanceof Uint8Array ? Buffer.from(output.Payload).toString('utf8') : '';
     const raw = lambda.last()!;
     return { status: $metadata.httpStatusCode ?? 0, output, headers: raw.headers, rawBody: raw.body };
   } catch (e) {
@@ -242,16 +249,19 @@ for (const [index, c] of CASES.entries()) {
 }
 
 test('the errors index agrees with the snapshots for every replayed error', () => {
-  for (const e of indexedErrors()) {
-    const c = CASES.find((k) => k.recording === e.id);
-    if (!c?.steps.some((s) => s.match === e.match)) continue;
-    const envelope = recorded(e.id, e.match) as Record<string, unknown> & { Error: { Code: string; Message: string }; ResponseMetadata: { HTTPStatusCode: number } };
+  // The index can list one test twice (its old and its current snapshot entry, e.g.
+  // test_invoke_exceptions): one of the rows must agree with the current recording.
+  const rows = new Map<string, ReturnType<typeof indexedErrors>>();
+  for (const e of indexedErrors()) rows.set(`${e.id}|${e.match}`, [...(rows.get(`${e.id}|${e.match}`) ?? []), e]);
+  for (const [key, indexed] of rows) {
+    const { id, match } = indexed[0]!;
+    const c = CASES.find((k) => k.recording === id);
+    if (!c?.steps.some((s) => s.match === match)) continue;
+    const envelope = recorded(id, match) as Record<string, unknown> & { Error: { Code: string; Message: string }; ResponseMetadata: { HTTPStatusCode: number } };
     const keys = Object.keys(envelope).filter((k) => k !== 'Error' && k !== 'ResponseMetadata');
-    assert.deepEqual(
-      { code: envelope.Error.Code, message: envelope.Error.Message, status: envelope.ResponseMetadata.HTTPStatusCode, keys: keys.sort() },
-      { code: e.code, message: e.message, status: e.status, keys: [...e.bodyKeys].sort() },
-      `${e.id} ${e.match}`,
-    );
+    const actual = { code: envelope.Error.Code, message: envelope.Error.Message, status: envelope.ResponseMetadata.HTTPStatusCode, keys: keys.sort() };
+    const candidates = indexed.map((e) => ({ code: e.code, message: e.message, status: e.status, keys: [...e.bodyKeys].sort() }));
+    assert.ok(candidates.some((row) => JSON.stringify(row) === JSON.stringify(actual)), `${key}: ${JSON.stringify(actual)} is not among ${JSON.stringify(candidates)}`);
   }
 });
 
