@@ -10,10 +10,9 @@ const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 /** Lambda's init phase limit. */
 const INIT_LIMIT_MS = 10_000;
 /**
- * Output the runtime wrote before its Runtime API call must reach the invocation's log. Our
- * bootstraps make sure it has left their process before the call (the Node bootstrap waits for
- * stdout/stderr to drain, Python runs with -u), so it is in the pipe when the call arrives; we
- * read until a poll phase brings nothing new (two event-loop turns), for at most
+ * Output the runtime wrote before its Runtime API call must reach the invocation's log. For a
+ * runtime that does not say how much it wrote (OUTPUT_FENCE_HEADER below: any `provided`
+ * bootstrap), we read until a poll phase brings nothing new (two event-loop turns), for at most
  * LOG_SETTLE_MAX_MS. (A fixed 3 ms wait was most of a warm invoke's latency, and still lost the
  * end of large logs under load.)
  */
@@ -93,9 +92,7 @@ export class Environment {
   private pendingNext?: http.ServerResponse;
   private current?: Current;
   private spawnedAt = 0;
-  /** Chunks of stdout/stderr received so far: the log settles once a poll phase adds none. */
-  private outputChunks = 0;
-  /** Bytes received so far from stdout and from stderr, for OUTPUT_FENCE_HEADER. */
+  /** Bytes received so far from stdout and from stderr: for OUTPUT_FENCE_HEADER, and without it the log settles once a poll phase adds none. */
   private readonly received = { out: 0, err: 0 };
   /** Woken whenever output arrives. */
   private outputWaiters: (() => void)[] = [];
@@ -139,7 +136,6 @@ export class Environment {
     });
     this.child = child;
     const onData = (stream: 'out' | 'err') => (chunk: Buffer) => {
-      this.outputChunks++;
       this.received[stream] += chunk.length;
       this.output(chunk);
       this.wakeOutputWaiters();
@@ -288,11 +284,12 @@ export class Environment {
     if (written) await this.outputReceived(written);
     else if (!processGone) {
       const deadline = performance.now() + LOG_SETTLE_MAX_MS;
+      const total = () => this.received.out + this.received.err;
       let seen;
       do {
-        seen = this.outputChunks;
+        seen = total();
         await twoTurns();
-      } while (this.outputChunks !== seen && performance.now() < deadline);
+      } while (total() !== seen && performance.now() < deadline);
     }
     current.logClosed = true;
     if (this.current === current) this.current = undefined;

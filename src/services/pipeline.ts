@@ -2,7 +2,7 @@
 // against the caller's policies, the resource's policy and the request context, then
 // handled. No caller skips it; only world bootstrap writes without one.
 
-import { accessDeniedMessage, authorize, principalArn, RequestContext, type AuthorizationRequest, type ContextInput, type Decision, type Principal } from '../iam/index.js';
+import { accessDeniedMessage, authorize, principalArn, RequestContext, type AuthorizationRequest, type ContextInput, type Principal } from '../iam/index.js';
 import { AwsError } from '../aws/errors.js';
 import type { Caller } from './caller.js';
 import { principalContext } from './caller.js';
@@ -116,7 +116,7 @@ export async function authorizeChecks(
 /**
  * A request from no IAM identity: a service delivering an event (principal
  * `s3.amazonaws.com`, …, with aws:SourceArn / aws:SourceAccount) or an anonymous function-URL
- * caller. Only the resource-based policy can allow it (lambda-authz.md §2). Recorded; the
+ * caller. Only the resource-based policy can allow it (lambda-authz.md §2). The recorded
  * decision is returned, not thrown, since each door answers a denial its own way.
  */
 export function authorizeWithoutIdentity(
@@ -124,13 +124,13 @@ export function authorizeWithoutIdentity(
   principal: Principal,
   check: AuthorizationCheck & { resourceAccount: string },
   meta: RequestMeta & { via: DecisionRecord['via'] },
-): Decision {
+): DecisionRecord {
   const now = deps.now();
   const context: ContextInput = { ...requestKeys(now, meta), ...check.context };
   const request = { principal, action: check.action, resource: check.resource, resourceAccount: check.resourceAccount, context: new RequestContext(context) };
   const decision = authorize(request, check.resourcePolicy ? { resource: check.resourcePolicy } : {});
   const notable = Object.fromEntries(Object.entries(check.context ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-  deps.decisions.record({
+  const record: DecisionRecord = {
     at: now.toISOString(),
     requestId: meta.requestId,
     via: meta.via,
@@ -141,6 +141,7 @@ export function authorizeWithoutIdentity(
     decision: decision.decision,
     explanation: decision,
     ...(Object.keys(notable).length ? { context: notable } : {}),
-  });
-  return decision;
+  };
+  deps.decisions.record(record);
+  return record;
 }

@@ -54,22 +54,9 @@ countWrites(process.stdout, 'out');
 countWrites(process.stderr, 'err');
 
 // ---- Runtime API client
-/**
- * Waits until what the handler wrote has left this process: a large burst to stdout is partly
- * queued by Node even on a pipe, and the Runtime API call that ends an invocation must come after
- * its log so that Latchkey's log of the invocation is complete.
- */
-async function outputFlushed(): Promise<void> {
-  for (const stream of [process.stdout, process.stderr]) {
-    if (stream.writableLength > 0) await new Promise((resolve) => stream.once('drain', resolve));
-  }
-}
-
 async function request(method: string, urlPath: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  if (method === 'POST') {
-    await outputFlushed();
-    headers = { ...headers, 'latchkey-output-bytes': `${written.out} ${written.err}` };
-  }
+  // Output still queued in this process when a result goes out arrives after it; Latchkey waits for it by these counts.
+  if (method === 'POST') headers = { ...headers, 'latchkey-output-bytes': `${written.out} ${written.err}` };
   const [host, port] = runtimeApi.split(':');
   return new Promise((resolve, reject) => {
     const req = http.request({

@@ -180,7 +180,7 @@ export async function emitEvent(deps: Deps & { decisions: DecisionLog }, req: Em
   const env: EventEnv = { region, now: deps.now(), id: randomUUID };
   const d = delivery(req, region, env, ref.accountId);
   const policy = await resourcePolicy(deps, ref.resourceArn);
-  const decision = authorizeWithoutIdentity(
+  const decided = authorizeWithoutIdentity(
     deps,
     { type: 'Service', service: d.principal },
     { action: 'lambda:InvokeFunction', resource: ref.resourceArn, resourceAccount: ref.accountId, context: d.context, ...(policy ? { resourcePolicy: policy } : {}) },
@@ -196,10 +196,7 @@ export async function emitEvent(deps: Deps & { decisions: DecisionLog }, req: Em
     delivered: false,
     invocationType: d.invocationType,
   };
-  if (decision.decision !== 'Allow') {
-    const [record] = deps.decisions.find(meta.requestId).slice(-1);
-    return { ...result, ...(record ? { reason: describeDecision(record) } : {}) };
-  }
+  if (decided.decision !== 'Allow') return { ...result, reason: describeDecision(decided) };
   const inv = await prepareInvocation({ deps, region, baseUrl: meta.baseUrl }, ref);
   const payload = Buffer.from(JSON.stringify(d.event));
   if (d.invocationType === 'Event') {

@@ -95,19 +95,21 @@ export interface Invocation {
   spec: FunctionSpec;
 }
 
+/** What `ref` names to Invoke, or AWS's not-found error: an unqualified invoke of a missing function names $LATEST (recorded, 2025). */
+function invocationTarget(deps: Deps, ref: FunctionRef, now: number) {
+  return deps.store.lambdaView((tx) => configurationFor(tx, ref, now)).catch((e: unknown) => {
+    if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) {
+      throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
+    }
+    throw e;
+  });
+}
+
 /** Resolves what `ref` runs now (alias routing included), or throws AWS's not-found error. */
 export async function prepareInvocation(env: InvocationEnv, ref: FunctionRef): Promise<Invocation> {
   const { deps } = env;
   const now = deps.now().getTime();
-  const resolved = await deps.store
-    .lambdaView((tx) => configurationFor(tx, ref, now))
-    .catch((e: unknown) => {
-      // An unqualified invoke of a missing function names $LATEST (recorded, 2025).
-      if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) {
-        throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
-      }
-      throw e;
-    });
+  const resolved = await invocationTarget(deps, ref, now);
   let configuration = resolved.configuration;
   const extra = routedVersion(configuration, resolved.alias?.RoutingConfig?.AdditionalVersionWeights);
   if (extra) {
@@ -178,10 +180,7 @@ export const invokeOperations: ServiceOperations = {
       const ref = resolveFunction(ctx, input.FunctionName, input.Qualifier);
       if (type === 'DryRun') {
         // Only whether it exists: DryRun runs nothing.
-        await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref, ctx.deps.now().getTime())).catch((e: unknown) => {
-          if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
-          throw e;
-        });
+        await invocationTarget(ctx.deps, ref, ctx.deps.now().getTime());
         return { StatusCode: 204 };
       }
       const inv = await prepareInvocation(ctx, ref);

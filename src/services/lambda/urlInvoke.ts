@@ -67,8 +67,7 @@ export async function invokeFunctionUrl(
   const meta = { ...req.meta, region: doc.region, via: 'url' as const };
   let caller;
   if (doc.AuthType === 'NONE') {
-    const decision = authorizeWithoutIdentity(deps, { type: 'Anonymous' }, check, meta);
-    if (decision.decision !== 'Allow') return functionUrlForbiddenResponse();
+    if (authorizeWithoutIdentity(deps, { type: 'Anonymous' }, check, meta).decision !== 'Allow') return functionUrlForbiddenResponse();
   } else {
     const auth = await verifySigV4(req.signed, lookup, deps.now());
     if (!auth.ok || auth.service !== 'lambda') return functionUrlForbiddenResponse();
