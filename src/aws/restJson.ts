@@ -531,8 +531,8 @@ class JsonScanner {
 
   value(root: boolean, container?: 'Object' | 'Array'): void {
     const c = this.b[this.pos]!;
-    if (c === 0x7b) return this.object();
-    if (c === 0x5b) return this.array();
+    if (c === 0x7b) return this.container('Object');
+    if (c === 0x5b) return this.container('Array');
     if (c === 0x22) return this.string('string value');
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number(root);
     if (c === 0x74) return this.literal('true');
@@ -562,54 +562,39 @@ class JsonScanner {
     this.eof(`: expected close marker for ${kind} (start marker at [Source: ${SOURCE}; line: ${line}, column: ${column}])`);
   }
 
-  private object(): void {
+  /** An object or an array: the open marker, entries separated by commas, the close marker, with Jackson's error at each step. */
+  private container(kind: 'Object' | 'Array'): void {
+    const close = kind === 'Object' ? 0x7d : 0x5d;
     const line = this.line;
     const column = this.pos - this.lineStart + 1;
+    // Whitespace, and then more input; running out names the unclosed container.
+    const more = () => {
+      if (!this.ws()) this.closeMarker(kind, line, column);
+    };
     this.pos++;
     this.enter();
-    if (!this.ws()) this.closeMarker('Object', line, column);
-    if (this.b[this.pos] === 0x7d) {
+    more();
+    if (this.b[this.pos] === close) {
       this.pos++;
       this.depth--;
       return;
     }
     for (;;) {
-      if (this.b[this.pos] !== 0x22) this.unexpected(this.pos, 'was expecting double-quote to start field name');
-      this.string('name');
-      if (!this.ws()) this.closeMarker('Object', line, column);
-      if (this.b[this.pos] !== 0x3a) this.unexpected(this.pos, 'was expecting a colon to separate field name and value');
-      this.pos++;
-      if (!this.ws()) this.closeMarker('Object', line, column);
-      this.value(false, 'Object');
-      if (!this.ws()) this.closeMarker('Object', line, column);
+      if (kind === 'Object') {
+        if (this.b[this.pos] !== 0x22) this.unexpected(this.pos, 'was expecting double-quote to start field name');
+        this.string('name');
+        more();
+        if (this.b[this.pos] !== 0x3a) this.unexpected(this.pos, 'was expecting a colon to separate field name and value');
+        this.pos++;
+        more();
+      }
+      this.value(false, kind);
+      more();
       const c = this.b[this.pos];
       this.pos++;
-      if (c === 0x7d) break;
-      if (c !== 0x2c) this.unexpected(this.pos - 1, 'was expecting comma to separate Object entries');
-      if (!this.ws()) this.closeMarker('Object', line, column);
-    }
-    this.depth--;
-  }
-
-  private array(): void {
-    const line = this.line;
-    const column = this.pos - this.lineStart + 1;
-    this.pos++;
-    this.enter();
-    if (!this.ws()) this.closeMarker('Array', line, column);
-    if (this.b[this.pos] === 0x5d) {
-      this.pos++;
-      this.depth--;
-      return;
-    }
-    for (;;) {
-      this.value(false, 'Array');
-      if (!this.ws()) this.closeMarker('Array', line, column);
-      const c = this.b[this.pos];
-      this.pos++;
-      if (c === 0x5d) break;
-      if (c !== 0x2c) this.unexpected(this.pos - 1, 'was expecting comma to separate Array entries');
-      if (!this.ws()) this.closeMarker('Array', line, column);
+      if (c === close) break;
+      if (c !== 0x2c) this.unexpected(this.pos - 1, `was expecting comma to separate ${kind} entries`);
+      more();
     }
     this.depth--;
   }
