@@ -8,13 +8,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readProfiles as readProfilesFile, type ProfileCredentials } from '../../src/latchkeyClient.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
-export interface Profile {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
+export type Profile = ProfileCredentials;
 
 export interface RunningServer {
   endpoint: string;
@@ -40,19 +38,7 @@ export function tempDir(prefix = 'latchkey-e2e-'): string {
 }
 
 export function readProfiles(stateDir: string): Record<string, Profile> {
-  const text = fs.readFileSync(path.join(stateDir, 'credentials'), 'utf8');
-  const profiles: Record<string, Profile> = {};
-  let current: Partial<Profile> | undefined;
-  for (const line of text.split('\n')) {
-    const section = /^\[(.+)\]$/.exec(line.trim());
-    if (section) profiles[section[1]!] = current = {} as Profile;
-    const kv = /^(\w+)\s*=\s*(.+)$/.exec(line.trim());
-    if (kv && current) {
-      if (kv[1] === 'aws_access_key_id') current.accessKeyId = kv[2]!;
-      if (kv[1] === 'aws_secret_access_key') current.secretAccessKey = kv[2]!;
-    }
-  }
-  return profiles;
+  return readProfilesFile(path.join(stateDir, 'credentials'));
 }
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
