@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/'] },
+  { ignores: ['dist/', '.dist-next-*/', '.dist-old-*/', 'node_modules/', 'test-results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -11,7 +11,7 @@ export default tseslint.config(
     },
   },
   {
-    // The console is a client of the public API (DESIGN.md): no imports from the server's rooms.
+    // The console is a client of the public API (docs/design.md): no imports from the server's rooms.
     files: ['src/console/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['../../*', '../services/*', '../store/*', '../runtime/*', '../iam/*', '../aws/*', 'node:*'] }],

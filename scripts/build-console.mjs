@@ -1,9 +1,10 @@
-// Builds the web console into dist/console/: app.ts bundled for the browser with the AWS SDK
-// (esbuild), beside its HTML and CSS. Run by `npm run build`.
+// Builds the web console into dist/console/ (or the folder given): app.ts bundled for the
+// browser with the AWS SDK (esbuild), beside its HTML and CSS. Run by `npm run build`.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync } from 'node:fs';
+import process from 'node:process';
 
-const out = 'dist/console';
+const out = process.argv[2] ?? 'dist/console';
 mkdirSync(out, { recursive: true });
 await build({
   entryPoints: ['src/console/app.ts'],

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Writes src/aws/models/<service>.json: an AWS service model (botocore's service-2.json) with
-// the documentation strings removed (DESIGN.md, principle 3). Everything else (operations,
+// the documentation strings removed (docs/design.md, principle 3). Everything else (operations,
 // shapes, constraints, metadata) is kept as published, in the published order.
 //
 //   node scripts/strip-model.mjs <service> <service-2.json[.gz]> [<service> <file> …]
-//   node scripts/strip-model.mjs --defaults     # iam, sts, lambda and organizations from their usual places
+//   node scripts/strip-model.mjs --defaults <reference-dir>
+//       iam, sts and lambda from the reference shelf's models/, organizations from botocore
 
 import console from 'node:console';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,14 +19,12 @@ const outDir = join(root, 'src', 'aws', 'models');
 
 const DROP = new Set(['documentation', 'documentationUrl', 'examples']);
 
-const DEFAULTS = [
-  ['iam', join(root, '..', 'shared', 'reference', 'models', 'iam-2010-05-08.service-2.botocore-1.43.11.json')],
-  ['sts', join(root, '..', 'shared', 'reference', 'models', 'sts-2011-06-15.service-2.botocore-1.43.11.json')],
-  ['lambda', join(root, '..', 'shared', 'reference', 'models', 'lambda-2015-03-31.service-2.botocore-1.43.11.json')],
-  [
-    'organizations',
-    '/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/botocore/data/organizations/2016-11-28/service-2.json.gz',
-  ],
+const defaults = (reference) => [
+  ['iam', join(reference, 'models', 'iam-2010-05-08.service-2.botocore-1.43.11.json')],
+  ['sts', join(reference, 'models', 'sts-2011-06-15.service-2.botocore-1.43.11.json')],
+  ['lambda', join(reference, 'models', 'lambda-2015-03-31.service-2.botocore-1.43.11.json')],
+  // botocore 1.43.11's own copy (python3 -c 'import botocore, os; print(os.path.dirname(botocore.__file__))').
+  ['organizations', join(process.env.BOTOCORE_DATA ?? '', 'organizations', '2016-11-28', 'service-2.json.gz')],
 ];
 
 /** `parent` is the key holding `value`: under `members` the keys are member names, never dropped. */
@@ -42,9 +41,9 @@ function strip(value, parent = '') {
 
 /**
  * Where AWS's answers show the service validating with a newer constraint than the published
- * model, the recording wins (DESIGN.md). Lambda now accepts `eusc-` regions and quotes its
+ * model, the recording wins (docs/design.md). Lambda now accepts `eusc-` regions and quotes its
  * region patterns as `(eusc-)?[a-z]{2}((-gov)|…` in ValidationException messages (every
- * functionName, resource and layer ARN error in ../shared/reference/aws-recordings).
+ * functionName, resource and layer ARN error in reference/aws-recordings).
  */
 const REGION = '[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}';
 const RECORDED_FIXES = {
@@ -77,10 +76,10 @@ function load(file) {
 }
 
 const args = process.argv.slice(2);
-const jobs = args[0] === '--defaults' ? DEFAULTS : [];
+const jobs = args[0] === '--defaults' && args[1] ? defaults(args[1]) : [];
 if (jobs.length === 0) {
-  if (args.length === 0 || args.length % 2 !== 0) {
-    console.error('usage: node scripts/strip-model.mjs <service> <service-2.json[.gz]> … | --defaults');
+  if (args.length === 0 || args.length % 2 !== 0 || args[0] === '--defaults') {
+    console.error('usage: node scripts/strip-model.mjs <service> <service-2.json[.gz]> … | --defaults <reference-dir> (BOTOCORE_DATA=<botocore>/data)');
     process.exit(2);
   }
   for (let i = 0; i < args.length; i += 2) jobs.push([args[i], args[i + 1]]);

@@ -14,7 +14,9 @@ import { readDecisions } from './services/decisionLog.js';
 import { describeDecision } from './services/explainDecision.js';
 import { EMITTING_SERVICES } from './services/events/emit.js';
 import { formatAccessReport, type ResourceAccess } from './services/accessReport.js';
-import { credentialsFile, readProfile, readProfiles, signedGet } from './latchkeyClient.js';
+import {
+  credentialsFile, ENDPOINT_FILE, endpointUrl, fetchLatchkey, readProfile, readProfiles, serverEndpoint, signedGet,
+} from './latchkeyClient.js';
 import { RuntimeManager } from './runtime/index.js';
 import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch.js';
 import { chooseSandbox, type SandboxMode } from './runtime/sandbox.js';
@@ -74,9 +76,6 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   await applyWorld(store, world);
   // Remembered, so a restart without --world keeps generating the same profiles.
   await fs.writeFile(path.join(stateDir, 'world.json'), JSON.stringify(world, null, 2) + '\n');
-  const files = await profileFiles(store, world);
-  await fs.writeFile(path.join(stateDir, 'credentials'), files.credentials, { mode: 0o600 });
-  await fs.writeFile(path.join(stateDir, 'config'), files.config, { mode: 0o600 });
 
   // A testing aid, never set in normal use: compresses STS session lifetimes.
   const scale = Number(process.env.LATCHKEY_SESSION_TIME_SCALE ?? 1);
@@ -86,7 +85,8 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   if (forced !== undefined && !['user', 'namespace', 'none'].includes(forced)) throw new Error(`LATCHKEY_SANDBOX must be user, namespace or none, not ${forced}`);
   const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeFiles(), ...(forced ? { mode: forced as SandboxMode } : {}) });
   console.log(`Latchkey: ${sandbox.description}`);
-  const runtime = new RuntimeManager({ workDir: await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-')), sandbox });
+  const runtimeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-'));
+  const runtime = new RuntimeManager({ workDir: runtimeDir, sandbox });
   const { app, deps } = createServer({
     store,
     runtime,
@@ -96,7 +96,14 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   });
   await app.listen({ host: opts.host, port: Number(opts.port) });
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : opts.port;
+  const port = typeof address === 'object' && address ? address.port : Number(opts.port);
+  // The profiles name the endpoint, known once listening (--port 0 picks one), so they are
+  // written before the ready line; so is the endpoint file the latchkey commands read.
+  const endpoint = endpointUrl(opts.host, port);
+  const files = await profileFiles(store, world, endpoint);
+  await fs.writeFile(path.join(stateDir, 'credentials'), files.credentials, { mode: 0o600 });
+  await fs.writeFile(path.join(stateDir, 'config'), files.config, { mode: 0o600 });
+  await fs.writeFile(path.join(stateDir, ENDPOINT_FILE), `${endpoint}\n`);
   console.log(`Latchkey listening on http://${opts.host}:${port}`);
   console.log(`Latchkey: console at http://${opts.host}:${port}/console/`);
 
@@ -106,8 +113,11 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
     stopping = true;
     console.log(`Latchkey: ${signal}, shutting down`);
     await app.close();
+    await fs.rm(path.join(stateDir, ENDPOINT_FILE), { force: true });
     deps.decisions.flush();
     await runtime.close();
+    // Unpacked code and layers: nothing in them outlives the server.
+    await fs.rm(runtimeDir, { recursive: true, force: true });
     await store.close();
     process.exit(0);
   };
@@ -137,13 +147,12 @@ program
     console.log(records.map(describeDecision).join('\n\n'));
   }));
 
-const ENDPOINT = 'http://127.0.0.1:4570';
-
 program
   .command('emit <service>')
   .description(`deliver an event to a function as an AWS service would (${EMITTING_SERVICES.join(', ')})`)
   .requiredOption('--function <name-or-arn>', 'the function (name, ARN, or ARN with version/alias)')
-  .option('--endpoint <url>', 'the Latchkey server', ENDPOINT)
+  .option('--state-dir <dir>', 'the state directory of the server to use', '.latchkey')
+  .option('--endpoint <url>', "the Latchkey server (default: the one running on --state-dir)")
   .option('--account <id>', "the function's account, when --function is a name")
   .option('--region <region>', "the function's region (default: from its ARN, else us-east-1)")
   .option('--source-account <id>', 'the account owning the emitting resource (s3: the bucket owner)')
@@ -164,9 +173,9 @@ program
   .option('--log-group <name>', 'logs: the log group')
   .option('--skill-id <id>', 'alexa: the skill id (lambda:EventSourceToken)')
   .action(reported(async (service: string, opts: Record<string, string>) => {
-    const { endpoint, detail, ...rest } = opts;
+    const { endpoint, stateDir, detail, ...rest } = opts;
     const body = { service, ...rest, ...(detail !== undefined ? { detail: JSON.parse(detail) as unknown } : {}) };
-    const res = await fetch(`${endpoint}/_latchkey/emit`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const res = await fetchLatchkey(new URL('/_latchkey/emit', endpoint ?? serverEndpoint(stateDir!)), { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
     const result = (await res.json()) as { delivered?: boolean; reason?: string; message?: string };
     console.log(JSON.stringify(result, null, 2));
     if (!result.delivered) process.exit(1);
@@ -175,13 +184,13 @@ program
 program
   .command('access')
   .description("who outside your account (or organization) can reach its functions and layers, and how")
-  .option('--endpoint <url>', 'the Latchkey server', ENDPOINT)
+  .option('--endpoint <url>', "the Latchkey server (default: the one running on --state-dir)")
   .option('--profile <name>', 'whose account to report on (a profile of the credentials file)', process.env.AWS_PROFILE ?? 'owner')
-  .option('--state-dir <dir>', 'where the credentials file is (unless AWS_SHARED_CREDENTIALS_FILE says)', '.latchkey')
+  .option('--state-dir <dir>', 'the state directory of the server: its endpoint, and its credentials file (unless AWS_SHARED_CREDENTIALS_FILE says)', '.latchkey')
   .option('--json', 'print the report as JSON')
-  .action(reported(async (opts: { endpoint: string; profile: string; stateDir: string; json?: boolean }) => {
+  .action(reported(async (opts: { endpoint?: string; profile: string; stateDir: string; json?: boolean }) => {
     const credentials = readProfile(credentialsFile(opts.stateDir), opts.profile);
-    const res = await signedGet(opts.endpoint, '/_latchkey/access', credentials, 'access-analyzer');
+    const res = await signedGet(opts.endpoint ?? serverEndpoint(opts.stateDir), '/_latchkey/access', credentials, 'access-analyzer');
     const body = (await res.json()) as { resources?: ResourceAccess[]; message?: string };
     if (!res.ok || !body.resources) {
       console.error(`latchkey: ${body.message ?? res.statusText}`);

@@ -40,6 +40,35 @@ export function credentialsFile(stateDir: string): string {
   return process.env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(path.resolve(stateDir), 'credentials');
 }
 
+/** The file in the state directory that holds the URL a running server listens on. */
+export const ENDPOINT_FILE = 'endpoint';
+
+/** The URL clients use for a server listening on host:port (a wildcard address means this machine). */
+export function endpointUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/** The URL of the server running on a state directory, as it wrote it at start-up. */
+export function serverEndpoint(stateDir: string): string {
+  const file = path.join(path.resolve(stateDir), ENDPOINT_FILE);
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    throw new Error(`no Latchkey server is running on ${stateDir} (${file} is missing): start one with latchkey serve --state-dir ${stateDir}, or give --endpoint`);
+  }
+}
+
+/** fetch, with a failure to connect reported as one line naming the URL tried. */
+export async function fetchLatchkey(url: URL | string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`cannot reach Latchkey at ${String(url)}: ${cause?.code ?? cause?.message ?? String(e)}`);
+  }
+}
+
 /** GET a Latchkey endpoint, signed for `service` (the AWS service whose action authorizes it). */
 export async function signedGet(endpoint: string, pathname: string, credentials: ProfileCredentials, service: string): Promise<Response> {
   const url = new URL(pathname, endpoint);
@@ -54,5 +83,5 @@ export async function signedGet(endpoint: string, pathname: string, credentials:
   const signer = new SignatureV4({ credentials, region: 'us-east-1', service, sha256: Sha256 });
   const signed = await signer.sign(request);
   const { host: _host, ...headers } = signed.headers;
-  return fetch(url, { headers });
+  return fetchLatchkey(url, { headers });
 }

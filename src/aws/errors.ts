@@ -16,7 +16,7 @@ export class AwsError extends Error {
   }
 }
 
-/** Anything unexpected becomes this, with the request id, and is logged (DESIGN.md, principle 6). */
+/** Anything unexpected becomes this, with the request id, and is logged (docs/design.md, principle 6). */
 export function serviceFailure(code = 'ServiceFailure'): AwsError {
   return new AwsError(code, 'An internal error occurred. Try again later.', 500, 'Receiver');
 }

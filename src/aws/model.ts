@@ -1,7 +1,7 @@
 // AWS service models (botocore's service-2.json, documentation stripped by
 // scripts/strip-model.mjs) and typed access to them. The protocol codecs (query.ts, json.ts) and
 // the constraint validator (validate.ts) are driven by this data, never by per-operation code
-// (DESIGN.md, principle 3).
+// (docs/design.md, principle 3).
 
 import { readFileSync } from 'node:fs';
 import { AwsError } from './errors.js';

@@ -1,5 +1,5 @@
 // The awsQuery protocol (IAM, STS): form-encoded requests, XML responses, both driven by the
-// service model. Wire details are in ../shared/reference/iam-sts-wire.md §0–§3.
+// service model. Wire details are in reference/iam-sts-wire.md §0–§3.
 //
 // Request:  Action=CreateRole&Version=2010-05-08&RoleName=demo&Tags.member.1.Key=team&…
 // Response: <CreateRoleResponse xmlns="…"><CreateRoleResult>…</CreateRoleResult>

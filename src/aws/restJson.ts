@@ -1,8 +1,8 @@
 // The restJson1 protocol (Lambda): the operation is chosen by HTTP method and path, members are
 // bound to path labels, the query string, headers, a raw payload or a JSON body; responses put
 // header-bound members in headers, the status-code member in the status line and the rest in a
-// JSON body. Everything is driven by the service model (DESIGN.md, principle 3).
-// Wire details: ../shared/reference/lambda-wire.md §0 (traps), §1 (protocol), §3 (routes).
+// JSON body. Everything is driven by the service model (docs/design.md, principle 3).
+// Wire details: reference/lambda-wire.md §0 (traps), §1 (protocol), §3 (routes).
 //
 // Request:  POST /2015-03-31/functions/arn%3Aaws%3Alambda%3A…%3Amy-fn/policy?Qualifier=1
 //           {"StatementId":"s1","Action":"lambda:InvokeFunction","Principal":"s3.amazonaws.com"}

@@ -1,9 +1,9 @@
 // SigV4 request authentication, verified the way AWS verifies what the real clients send.
-// Spec: ../shared/reference/lambda-wire.md §0 (traps 1–4) and §2, ../shared/reference/iam-sts-wire.md §0–§3,
-// and the byte-level captures with their verified canonical requests in ../shared/reference/raw-requests.md.
+// Spec: reference/lambda-wire.md §0 (traps 1–4) and §2, reference/iam-sts-wire.md §0–§3,
+// and the byte-level captures with their verified canonical requests in reference/raw-requests.md.
 //
 // Why this recomputes the canonical request with node:crypto instead of calling @smithy/signature-v4
-// (DESIGN.md names it): smithy is a *signer*. It canonicalises every header the request carries except a
+// (docs/design.md names it): smithy is a *signer*. It canonicalises every header the request carries except a
 // fixed deny-list (user-agent, expect, from, …) and cannot be told "use exactly this SignedHeaders list",
 // which is what a verifier must do with whatever list the client chose; its canonical query drops a
 // parameter without a value (`?flag`), which AWS and botocore canonicalise as `flag=`; and it hashes through

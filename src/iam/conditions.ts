@@ -1,7 +1,7 @@
 // Condition operators: every operator of the IAM policy language, its `IfExists` form and
 // the `ForAllValues:` / `ForAnyValue:` set qualifiers, compiled once per policy.
 //
-// Rules (../shared/reference/iam-evaluation.md §5):
+// Rules (reference/iam-evaluation.md §5):
 // - values listed for one key are ORed; for a negated operator the request value must match
 //   none of them;
 // - a missing key makes positive operators false and negated operators true; `IfExists`

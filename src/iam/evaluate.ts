@@ -1,5 +1,5 @@
 // The decision: AWS's policy evaluation logic over every policy that applies to a request
-// (../shared/reference/iam-evaluation.md §3, §4, §9). Pure: the caller gathers the policies
+// (reference/iam-evaluation.md §3, §4, §9). Pure: the caller gathers the policies
 // and the context; nothing here reads a store.
 
 import { parseArn } from './arn.js';

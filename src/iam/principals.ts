@@ -1,7 +1,7 @@
 // Who is asking, and whether a Principal / NotPrincipal element names them.
 //
 // How a resource policy names the caller decides, in the same account, which implicit
-// denies its grant escapes (../shared/reference/iam-evaluation.md §3.1), so a match reports
+// denies its grant escapes (reference/iam-evaluation.md §3.1), so a match reports
 // its kind, not just yes or no.
 
 import { MalformedPolicyDocumentError, PolicyMessages } from './errors.js';

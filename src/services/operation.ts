@@ -1,6 +1,6 @@
 // What every service operation is: a decoded input and a caller, a declared authorization,
 // and a handler. The pipeline (pipeline.ts) authorizes before it handles; handlers never
-// call the policy engine themselves (DESIGN.md, principle 2).
+// call the policy engine themselves (docs/design.md, principle 2).
 
 import type { ContextInput, CompiledPolicy, PolicyCache } from '../iam/index.js';
 import type { Store } from '../store/store.js';

@@ -1,4 +1,4 @@
-// The one door (DESIGN.md, principle 1): every operation of every service is authorized here
+// The one door (docs/design.md, principle 1): every operation of every service is authorized here
 // against the caller's policies, the resource's policy and the request context, then
 // handled. No caller skips it; only world bootstrap writes without one.
 

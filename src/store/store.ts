@@ -187,7 +187,7 @@ export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVer
 /**
  * Reads and writes inside one transaction. Synchronous on purpose: the whole read-modify-
  * write (RevisionId checks included) runs without yielding, so no other request can
- * interleave (DESIGN.md, principle 5). A PostgreSQL store will run it under row locks.
+ * interleave (docs/design.md, principle 5). A PostgreSQL store will run it under row locks.
  */
 export interface LambdaTransaction {
   get<T>(kind: LambdaKind, key: string): T | null;

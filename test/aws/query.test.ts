@@ -1,6 +1,6 @@
 // The awsQuery codec (src/aws/query.ts) against the captures in
-// ../shared/reference/raw-requests.md (IAM and STS, CLI v2 and SDK v3) and the shapes in
-// ../shared/reference/iam-sts-wire.md §1–§3.
+// reference/raw-requests.md (IAM and STS, CLI v2 and SDK v3) and the shapes in
+// reference/iam-sts-wire.md §1–§3.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

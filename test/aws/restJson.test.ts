@@ -1,7 +1,7 @@
 // The restJson1 codec (src/aws/restJson.ts) with the Lambda model: routing of every operation
-// (../shared/reference/lambda-wire.md §3), the requests the real CLI v2 and SDK v3 sent
-// (../shared/reference/raw-requests.md), validation and parse errors (§6 and the AWS recordings in
-// ../shared/reference/aws-recordings/), response and error encodings (§1.2–§1.4), and a round trip
+// (reference/lambda-wire.md §3), the requests the real CLI v2 and SDK v3 sent
+// (reference/raw-requests.md), validation and parse errors (§6 and the AWS recordings in
+// reference/aws-recordings/), response and error encodings (§1.2–§1.4), and a round trip
 // with @aws-sdk/client-lambda against a node:http server that uses the codec.
 
 import { after, before, describe, test } from 'node:test';

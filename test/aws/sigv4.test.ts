@@ -1,13 +1,12 @@
 // SigV4 verification (src/aws/sigv4.ts) and the auth errors built from its failures (src/aws/authErrors.ts).
-// Spec: ../shared/reference/lambda-wire.md §0 (traps 1–4) and §2, ../shared/reference/iam-sts-wire.md §0–§3.
-// Test vectors: every request captured byte-for-byte in ../shared/reference/raw-requests.md (CLI v1, CLI v2,
+// Spec: reference/lambda-wire.md §0 (traps 1–4) and §2, reference/iam-sts-wire.md §0–§3.
+// Test vectors: every request captured byte-for-byte in test/fixtures/raw-requests.json (CLI v1, CLI v2,
 // SDK v3; Lambda, IAM, STS; with and without a session token), checked at its capture time, and, where the
-// file records it, the canonical request that verified. Then fresh requests signed by @smithy/signature-v4,
+// capture records it, the canonical request that verified. Then fresh requests signed by @smithy/signature-v4,
 // exactly as SDK v3 signs them, including presigned URLs.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -26,13 +25,12 @@ import {
   type SigningCredentials,
   type SigV4Result,
 } from '../../src/aws/sigv4.js';
+import { readFixture } from '../support/fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // The captures
 
-const RAW_REQUESTS = new URL('../../../../shared/reference/raw-requests.md', import.meta.url);
-
-// The keys the captures were signed with (raw-requests.md, first paragraph): AKIDEXAMPLE/secret, and
+// The keys the captures were signed with (test/fixtures/README.md): AKIDEXAMPLE/secret, and
 // ASIATEMPEXAMPLE/tempsecret with the session token below.
 const SESSION_TOKEN = 'FQoGZXIvYXdzEXAMPLETOKEN';
 const KEYS: Record<string, SigningCredentials> = {
@@ -81,32 +79,15 @@ function parseHttp(text: string): IncomingSignedRequest {
   };
 }
 
-function fence(section: string, after: string, lang: string): string | undefined {
-  const at = section.indexOf(after);
-  if (at < 0) return undefined;
-  const open = section.indexOf('```' + lang + '\n', at);
-  if (open < 0) return undefined;
-  const start = open + 3 + lang.length + 1;
-  const close = section.indexOf('\n```\n', start - 1);
-  return section.slice(start, close);
-}
-
 function loadCaptures(): Capture[] {
-  const md = readFileSync(RAW_REQUESTS, 'utf8');
-  const out: Capture[] = [];
-  for (const section of md.split(/\n(?=### )/)) {
-    const raw = fence(section, 'Raw request as received:', 'http');
-    if (raw === undefined) continue;
-    const title = section.slice(4, section.indexOf('\n'));
+  return readFixture<{ title: string; raw: string; canonical?: string }[]>('raw-requests.json').map(({ title, raw, canonical }) => {
     const request = parseHttp(raw);
     const date = request.headers['x-amz-date'];
     assert.equal(typeof date, 'string', `no X-Amz-Date in ${title}`);
     const capture: Capture = { title, request, signedAt: parseBasic(date as string) };
-    const canonical = fence(section, 'Canonical request that verified:', '');
     if (canonical !== undefined) capture.canonical = canonical;
-    out.push(capture);
-  }
-  return out;
+    return capture;
+  });
 }
 
 const captures = loadCaptures();

@@ -1,5 +1,5 @@
 // Constraint validation against the models (src/aws/validate.ts).
-// Texts: ../shared/reference/iam-sts-wire.md §3 (ValidationError format, AWS-recorded) and the
+// Texts: reference/iam-sts-wire.md §3 (ValidationError format, AWS-recorded) and the
 // STS messages recorded against AWS (empty/short/long RoleArn, RoleSessionName, DurationSeconds).
 
 import { describe, test } from 'node:test';

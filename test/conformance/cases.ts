@@ -2,7 +2,7 @@
 //
 // The snapshots hold AWS's responses, not the requests; each case below describes, in our own
 // words, the calls the recorded test made (as read from LocalStack's test code and
-// ../shared/reference/lambda-permissions-recorded.md), in order. A step names the operation,
+// reference/lambda-permissions-recorded.md), in order. A step names the operation,
 // its input, and the match key whose recorded response it must reproduce; steps without a
 // match key are set-up calls that must simply succeed. Inputs are templates:
 //

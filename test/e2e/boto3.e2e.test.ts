@@ -1,5 +1,6 @@
 // boto3, the third real client: a Python script drives a started server as a user would
-// (credentials from the generated shared files, endpoint_url), and a Python function uses the
+// (the generated shared files and a profile name, nothing else: the profile names the
+// endpoint), also through the role profile partner-ops, and a Python function uses the
 // boto3 its runtime provides to call back with its execution role.
 
 import { after, before, test } from 'node:test';
@@ -18,13 +19,13 @@ import io, json, os, sys, zipfile
 import boto3
 from botocore.exceptions import ClientError
 
-endpoint = os.environ['LATCHKEY_ENDPOINT']
 def client(service, profile):
-    return boto3.Session(profile_name=profile, region_name='us-east-1').client(service, endpoint_url=endpoint)
+    return boto3.Session(profile_name=profile).client(service)
 
 out = {}
 owner_iam, owner_lambda = client('iam', 'owner'), client('lambda', 'owner')
 out['me'] = client('sts', 'partner').get_caller_identity()['Arn']
+out['ops'] = client('sts', 'partner-ops').get_caller_identity()['Arn']
 
 owner_iam.create_role(RoleName='py-exec', AssumeRolePolicyDocument=json.dumps({
     'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal': {'Service': 'lambda.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]}))
@@ -60,7 +61,7 @@ print(json.dumps(out))
 
 test('boto3 drives Latchkey; a Python function calls back with boto3 as its role', (t) => {
   const r = spawnSync('python3', ['-c', SCRIPT], {
-    env: { ...server.cliEnv('owner'), AWS_PROFILE: undefined, LATCHKEY_ENDPOINT: server.endpoint, AWS_ENDPOINT_URL: undefined },
+    env: { ...server.cliEnv('owner'), AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -71,6 +72,7 @@ test('boto3 drives Latchkey; a Python function calls back with boto3 as its role
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   assert.equal(out.me, 'arn:aws:iam::111122223333:user/admin');
+  assert.match(out.ops, /^arn:aws:sts::123456789012:assumed-role\/partner-ops\/.+/);
   assert.equal(out.before, 'AccessDeniedException');
   assert.equal(out.beforeStatus, 403);
   assert.deepEqual(out.statement, {

@@ -1,4 +1,4 @@
-// The real AWS CLIs against a started server, exactly as DESIGN.md's contract shows:
+// The real AWS CLIs against a started server, exactly as docs/design.md's contract shows:
 // AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE from the state directory, --profile,
 // --endpoint-url. CLI v1 is `aws` on the PATH; CLI v2 is Debian's /usr/bin/aws (.ci/run
 // installs it). Outside CI a missing CLI skips its tests loudly; in CI it fails them.

@@ -98,7 +98,7 @@ describe('service events', () => {
       FunctionName: 's3-handler', StatementId: 's3-account', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com',
       SourceArn: 'arn:aws:s3:::my-bucket-123456', SourceAccount: OWNER,
     }));
-    const cli = latchkey('emit', 's3', '--endpoint', server.endpoint, '--function', fnArn('s3-handler'), '--bucket', 'my-bucket-123456', '--key', 'photo.jpg', '--source-account', OWNER);
+    const cli = latchkey('emit', 's3', '--state-dir', server.stateDir, '--function', fnArn('s3-handler'), '--bucket', 'my-bucket-123456', '--key', 'photo.jpg', '--source-account', OWNER);
     assert.equal(cli.status, 0, cli.stdout + cli.stderr);
     const delivered = JSON.parse(cli.stdout);
     assert.equal(delivered.delivered, true);
@@ -333,7 +333,7 @@ describe('latchkey explain', () => {
 describe('latchkey access', () => {
   test('lists who outside the account can reach what, and how', async () => {
     await lambda().send(new AddPermissionCommand({ FunctionName: 'explained', StatementId: 'outsider', Action: 'lambda:InvokeFunction', Principal: OUTSIDER }));
-    const out = latchkey('access', '--endpoint', server.endpoint, '--state-dir', server.stateDir, '--profile', 'owner', '--json');
+    const out = latchkey('access', '--state-dir', server.stateDir, '--profile', 'owner', '--json');
     assert.equal(out.status, 0, out.stderr);
     const report = JSON.parse(out.stdout) as { resource: string; findings: { kind: string; principal: string }[] }[];
     const kinds = (arn: string) => report.find((r) => r.resource === arn)?.findings.map((f) => `${f.kind} ${f.principal}`) ?? [];
@@ -344,7 +344,7 @@ describe('latchkey access', () => {
     assert.deepEqual(kinds(fnArn('explained')), [`cross-account arn:aws:iam::${OUTSIDER}:root`]);
     // Its URL is deleted, but the statement letting anyone InvokeFunctionUrl stays (as on AWS).
     assert.deepEqual(kinds(fnArn('web')), ['public *']);
-    const text = latchkey('access', '--endpoint', server.endpoint, '--state-dir', server.stateDir, '--profile', 'owner');
+    const text = latchkey('access', '--state-dir', server.stateDir, '--profile', 'owner');
     assert.match(text.stdout, /service-without-source\s+sns\.amazonaws\.com/);
   });
 

@@ -33,8 +33,17 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+const made: string[] = [];
+// State directories hold every profile's keys: none outlives the test file that made it.
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed when the test process exits. */
 export function tempDir(prefix = 'latchkey-e2e-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 export function readProfiles(stateDir: string): Record<string, Profile> {

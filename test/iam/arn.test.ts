@@ -1,5 +1,5 @@
 // Unit tests for ARN splitting, parsing and matching (src/iam/arn.ts).
-// Spec: ../shared/reference/iam-evaluation.md §5.3 (ARN operators: six colon-delimited
+// Spec: reference/iam-evaluation.md §5.3 (ARN operators: six colon-delimited
 // components, each matched separately, case-sensitive) and §6.2 (the resource field spans
 // colons; short patterns; `*` alone matches everything).
 

@@ -1,6 +1,6 @@
 // Condition operators, end to end through the public API: a one-statement identity policy
 // whose Condition is under test, evaluated with `authorize`.
-// Spec: ../shared/reference/iam-evaluation.md §5 (conditions) and §7 (policy variables).
+// Spec: reference/iam-evaluation.md §5 (conditions) and §7 (policy variables).
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The evaluation flow: every branch of ../shared/reference/iam-evaluation.md §3, §4 and §9,
+// The evaluation flow: every branch of reference/iam-evaluation.md §3, §4 and §9,
 // each with a case that allows and one that does not.
 
 import { describe, test } from 'node:test';

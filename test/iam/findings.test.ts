@@ -1,6 +1,6 @@
 // Unit tests for the Access Analyzer-style findings (src/iam/findings.ts).
 // The policies are written as Lambda's AddPermission / AddLayerVersionPermission write them
-// (../shared/seeds/002_7d673d4fddb4ed8e.txt), accounts as in the default world of DESIGN.md.
+// (test/fixtures/seeds.json, page 002), accounts as in the default world of docs/design.md.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Unit tests for the IAM wildcard matcher (src/iam/glob.ts).
-// Spec: ../shared/reference/iam-evaluation.md §5.3 (`*` = any run of characters, `?` =
+// Spec: reference/iam-evaluation.md §5.3 (`*` = any run of characters, `?` =
 // exactly one character, anywhere) and §6.
 
 import { describe, test } from 'node:test';

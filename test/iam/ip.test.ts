@@ -1,5 +1,5 @@
 // Unit tests for IP address and CIDR parsing (src/iam/ip.ts).
-// Spec: ../shared/reference/iam-evaluation.md §5.3 (IpAddress / NotIpAddress: IPv4/IPv6
+// Spec: reference/iam-evaluation.md §5.3 (IpAddress / NotIpAddress: IPv4/IPv6
 // CIDR; a bare IP means /32).
 
 import { describe, test } from 'node:test';

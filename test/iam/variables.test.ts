@@ -1,5 +1,5 @@
 // Unit tests for policy variables (src/iam/variables.ts).
-// Spec: ../shared/reference/iam-evaluation.md §7 (syntax `${key}`, escapes `${*}` `${?}`
+// Spec: reference/iam-evaluation.md §7 (syntax `${key}`, escapes `${*}` `${?}`
 // `${$}`, defaults `${key, 'default'}`, a variable with no value is null, substituted values
 // are literal, key names are case-insensitive, multi-valued keys cannot be variables).
 

@@ -1,5 +1,5 @@
 // Tests for function execution (src/runtime): real child processes running real handlers.
-// Spec: ../shared/reference/runtime-api.md (§1 Runtime API, §2 Invoke mapping and logs,
+// Spec: reference/runtime-api.md (§1 Runtime API, §2 Invoke mapping and logs,
 // §3 environment variables, §4 Node.js handler contract, §5 verified transcripts).
 
 import { after, before, describe, test } from 'node:test';

@@ -1,5 +1,5 @@
 // Lambda's resource-based policies against AWS's recordings
-// (../shared/reference/lambda-permissions-recorded.md and aws-recordings/, 2025-11-25) and the
+// (reference/lambda-permissions-recorded.md and aws-recordings/, 2025-11-25) and the
 // seeds: every statement of §1.3 (A–P) and §4.2 byte for byte, the errors of §1.4, §2, §3 and
 // §4.3 with code, status and message, RevisionId behaviour, ordering and the size limit.
 // Recorded placeholders are substituted: account 111111111111, `<region>` → us-east-1,
@@ -675,7 +675,7 @@ describe('Function names and qualifiers', () => {
   });
 });
 
-describe('Seeds (../shared/seeds/*.txt)', () => {
+describe('Seeds (test/fixtures/seeds.json)', () => {
   const OWNER = '123456789012';
 
   test('000/001 "aws lambda add-permission --function-name my-function:prod --statement-id xaccount … --principal 111122223333": Resource is the alias ARN (the seed prints the unqualified ARN; recordings row P win)', () => {

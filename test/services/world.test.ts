@@ -43,14 +43,49 @@ for (const [name, load] of [
       const first = await snapshot(store, world);
       await applyWorld(store, world);
       assert.deepEqual(await snapshot(store, world), first);
-      const files = await profileFiles(store, world);
-      for (const profile of Object.keys(world.accounts)) assert.match(files.credentials, new RegExp(`\\[${profile}\\]`));
+      const files = await profileFiles(store, world, 'http://127.0.0.1:4570');
+      for (const profile of Object.keys(world.accounts)) {
+        assert.match(files.credentials, new RegExp(`\\[${profile}\\]`));
+        assert.match(files.config, new RegExp(`\\[profile ${profile}\\]\nregion = us-east-1\nendpoint_url = http://127\\.0\\.0\\.1:4570\n`));
+      }
     } finally {
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 }
+
+test('the default world has the role profile partner-ops: the partner acting in the owner account through a role', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-world-'));
+  const store = await openSqliteStore(dir);
+  try {
+    await applyWorld(store, DEFAULT_WORLD);
+    const { config, credentials } = await profileFiles(store, DEFAULT_WORLD, 'http://127.0.0.1:5000');
+    assert.match(
+      config,
+      /\[profile partner-ops\]\nrole_arn = arn:aws:iam::123456789012:role\/partner-ops\nsource_profile = partner\nregion = us-east-1\nendpoint_url = http:\/\/127\.0\.0\.1:5000\n/,
+    );
+    assert.doesNotMatch(credentials, /partner-ops/);
+    assert.ok(await store.getRole('123456789012', 'partner-ops'));
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a role profile must name a profile of the world and a role ARN', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-world-'));
+  const store = await openSqliteStore(dir);
+  const accounts = { a: { id: '123456789012' } };
+  try {
+    await assert.rejects(applyWorld(store, { accounts, roleProfiles: { ops: { roleArn: 'arn:aws:iam::123456789012:role/x', sourceProfile: 'b' } } }), /roleProfiles\.ops\.sourceProfile/);
+    await assert.rejects(applyWorld(store, { accounts, roleProfiles: { ops: { roleArn: 'role/x', sourceProfile: 'a' } } }), /roleProfiles\.ops\.roleArn/);
+    await assert.rejects(applyWorld(store, { accounts, roleProfiles: { a: { roleArn: 'arn:aws:iam::123456789012:role/x', sourceProfile: 'a' } } }), /roleProfiles\.a has the name/);
+  } finally {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('a world naming an undeclared policy is refused with its path', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-world-'));

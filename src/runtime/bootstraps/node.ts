@@ -1,6 +1,6 @@
 // Latchkey's Node.js runtime client: the `node` process of one execution environment.
 // Reproduces the observable behaviour of aws-lambda-nodejs-runtime-interface-client
-// (see ../../../../shared/reference/runtime-api.md §4): handler loading, the context object,
+// (see reference/runtime-api.md §4): handler loading, the context object,
 // async and callback handlers, error shapes, console format, exit codes.
 // It is compiled by tsc like the rest of src/ and runs as dist/src/runtime/bootstraps/node.js.
 // It must import nothing but Node's built-ins.

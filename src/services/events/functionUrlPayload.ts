@@ -2,7 +2,7 @@
 // (payload format 2.0), and the function's result turned back into the HTTP response.
 //
 // Sources, in the order they win:
-// 1. Real AWS recordings in ../shared/reference/aws-recordings/test_lambda.snapshot.json
+// 1. Real AWS recordings in reference/aws-recordings/test_lambda.snapshot.json
 //    (TestLambdaURL, recorded 2025-11-24): response bodies and Content-Length for string,
 //    number, boolean, list and object results; 502 "Internal Server Error" for a function error;
 //    403 bodies for a missing permission and an unknown URL; multipart bodies arrive base64.

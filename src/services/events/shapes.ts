@@ -7,7 +7,7 @@
 // infrastructure Latchkey does not have (signatures, certificate URLs, S3 host ids, retail
 // customer ids, Alexa tokens) are well-formed fakes derived from the inputs; each is marked.
 //
-// Sources (recordings in ../shared/reference/aws-recordings win over documentation):
+// Sources (recordings in reference/aws-recordings win over documentation):
 // - S3: s3_test_s3_notifications_lambda.snapshot.json (recorded 2025) and
 //   https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html
 // - SNS: https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html

@@ -1,5 +1,5 @@
 // The policy simulator: SimulatePrincipalPolicy and SimulateCustomPolicy, answered by the
-// same engine that authorizes every request (../shared/reference/iam-sts-wire.md §5).
+// same engine that authorizes every request (reference/iam-sts-wire.md §5).
 //
 // Each ActionName × ResourceArn (default `*`) is one EvaluationResult. MatchedStatements name
 // the statements the engine's decision rests on, with their place in the policy text:

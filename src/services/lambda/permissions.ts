@@ -4,7 +4,7 @@
 // Pure: no store, no I/O. The operations (functions, versions, aliases, layer versions) call
 // these inside their transaction.
 //
-// Ground truth: ../shared/reference/lambda-permissions-recorded.md (recorded from real AWS,
+// Ground truth: reference/lambda-permissions-recorded.md (recorded from real AWS,
 // 2025-11-25) and the raw snapshots beside it. Where the recordings say nothing, the choice
 // is marked "not recorded" with the evidence used.
 

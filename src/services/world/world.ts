@@ -1,7 +1,7 @@
 // The world: accounts, the organization and its SCPs, and each account's IAM users, groups,
 // roles and policies, declared in JSON (`--world FILE`, or the default world). Applying a
 // world creates what is missing and leaves what exists alone, so applying it twice changes
-// nothing. This is the only code that writes without a caller (DESIGN.md, principle 1).
+// nothing. This is the only code that writes without a caller (docs/design.md, principle 1).
 
 import type { Store, Tag } from '../../store/store.js';
 import { orgId, secretAccessKey, uniqueId } from '../ids.js';
@@ -13,6 +13,19 @@ export interface WorldFile {
   organization?: WorldOrganization;
   /** Keyed by profile name: each account gets a profile in the generated credentials file. */
   accounts: Record<string, WorldAccount>;
+  /**
+   * Profiles that assume a role (`role_arn` + `source_profile` in the generated config), so
+   * `aws --profile <name>` acts as the role as it would against AWS.
+   */
+  roleProfiles?: Record<string, WorldRoleProfile>;
+}
+
+export interface WorldRoleProfile {
+  roleArn: string;
+  /** A profile with keys: an account's profile, or its `-root` profile. */
+  sourceProfile: string;
+  externalId?: string;
+  roleSessionName?: string;
 }
 
 export interface WorldOrganization {
@@ -91,13 +104,33 @@ const awsManagedPolicies = awsManagedPolicyData as {
   policies: { name: string; path: string; versionId: string; createDate: string; document: object }[];
 };
 
-/** owner / partner / outsider, organization o-t194hfs8cz (DESIGN.md, contracts). */
+/**
+ * owner / partner / outsider, organization o-t194hfs8cz (docs/design.md, contracts), and the
+ * role profile partner-ops: the partner's admin acting in the owner account through the role
+ * partner-ops, which may read (not change) the owner's Lambda resources.
+ */
 export const DEFAULT_WORLD: WorldFile = {
   organization: { id: 'o-t194hfs8cz', managementAccount: 'owner', accounts: ['partner'] },
   accounts: {
-    owner: { id: '123456789012', users: { admin: { managedPolicies: [ADMIN] } } },
+    owner: {
+      id: '123456789012',
+      users: { admin: { managedPolicies: [ADMIN] } },
+      roles: {
+        'partner-ops': {
+          description: "Assumed by the partner account's operators",
+          assumeRolePolicy: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }],
+          },
+          managedPolicies: ['arn:aws:iam::aws:policy/AWSLambda_ReadOnlyAccess'],
+        },
+      },
+    },
     partner: { id: '111122223333', users: { admin: { managedPolicies: [ADMIN] } } },
     outsider: { id: '210987654321', users: { admin: { managedPolicies: [ADMIN] } } },
+  },
+  roleProfiles: {
+    'partner-ops': { roleArn: 'arn:aws:iam::123456789012:role/partner-ops', sourceProfile: 'partner' },
   },
 };
 
@@ -124,8 +157,18 @@ export async function applyWorld(store: Store, world: WorldFile, now = new Date(
       });
     }
   }
+  checkRoleProfiles(world);
   if (world.organization) await applyOrganization(store, world.organization, accountId);
   for (const [profile, a] of Object.entries(world.accounts)) await applyAccount(store, profile, a, at);
+}
+
+function checkRoleProfiles(world: WorldFile) {
+  const keyed = new Set(Object.entries(world.accounts).flatMap(([name, a]) => (a.rootAccessKey ? [name, `${name}-root`] : [name])));
+  for (const [name, r] of Object.entries(world.roleProfiles ?? {})) {
+    if (keyed.has(name)) throw new Error(`world: roleProfiles.${name} has the name of an account's profile`);
+    if (!keyed.has(r.sourceProfile)) throw new Error(`world: roleProfiles.${name}.sourceProfile must be a profile of the world's accounts, not ${r.sourceProfile}`);
+    if (!/^arn:aws:iam::\d{12}:role\/.+/.test(r.roleArn)) throw new Error(`world: roleProfiles.${name}.roleArn must be a role ARN`);
+  }
 }
 
 async function loadAwsManagedPolicies(store: Store, at: string) {
@@ -320,20 +363,36 @@ async function applyAccount(store: Store, profile: string, a: WorldAccount, at: 
   }
 }
 
-/** The generated AWS shared files: one profile per account, the profile user's first active key. */
-export async function profileFiles(store: Store, world: WorldFile): Promise<{ credentials: string; config: string }> {
+/**
+ * The generated AWS shared files: one profile per account (the profile user's first active
+ * key), `<profile>-root` where the root user has a key, and the role profiles. Every profile
+ * of the config names Latchkey's endpoint, so clients that read `endpoint_url` (CLI v1,
+ * boto3, CLI v2 from 2.13) need no `--endpoint-url`.
+ */
+export async function profileFiles(store: Store, world: WorldFile, endpoint: string): Promise<{ credentials: string; config: string }> {
   let credentials = '';
   let config = '';
-  for (const [profile, a] of Object.entries(world.accounts)) {
+  const withKeys = new Set<string>();
+  const profile = (name: string, extra = '') => `[profile ${name}]\n${extra}region = us-east-1\nendpoint_url = ${endpoint}\n\n`;
+  for (const [name, a] of Object.entries(world.accounts)) {
     const keys = (await store.listAccessKeys(a.id, a.profileUser ?? 'admin')).filter((k) => k.status === 'Active');
     const key = keys[0];
     if (!key) continue;
-    credentials += `[${profile}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n\n`;
-    config += `[profile ${profile}]\nregion = us-east-1\n\n`;
+    credentials += `[${name}]\naws_access_key_id = ${key.accessKeyId}\naws_secret_access_key = ${key.secretAccessKey}\n\n`;
+    config += profile(name);
+    withKeys.add(name);
     const root = (await store.listRootAccessKeys(a.id)).find((k) => k.status === 'Active');
     if (!root) continue;
-    credentials += `[${profile}-root]\naws_access_key_id = ${root.accessKeyId}\naws_secret_access_key = ${root.secretAccessKey}\n\n`;
-    config += `[profile ${profile}-root]\nregion = us-east-1\n\n`;
+    credentials += `[${name}-root]\naws_access_key_id = ${root.accessKeyId}\naws_secret_access_key = ${root.secretAccessKey}\n\n`;
+    config += profile(`${name}-root`);
+    withKeys.add(`${name}-root`);
+  }
+  for (const [name, r] of Object.entries(world.roleProfiles ?? {})) {
+    if (!withKeys.has(r.sourceProfile)) continue;
+    const lines = [`role_arn = ${r.roleArn}`, `source_profile = ${r.sourceProfile}`];
+    if (r.externalId) lines.push(`external_id = ${r.externalId}`);
+    if (r.roleSessionName) lines.push(`role_session_name = ${r.roleSessionName}`);
+    config += profile(name, lines.map((l) => `${l}\n`).join(''));
   }
   return { credentials, config };
 }

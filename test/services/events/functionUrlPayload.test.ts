@@ -1,7 +1,7 @@
 // Function URL request → event and result → HTTP response, against what real AWS did:
 // - events captured from real function URLs (aws/aws-lambda-go lambdaurl/testdata, 2023), inlined
 //   below with their redactions;
-// - responses recorded by LocalStack against AWS (../shared/reference/aws-recordings/
+// - responses recorded by LocalStack against AWS (reference/aws-recordings/
 //   test_lambda.snapshot.json, TestLambdaURL, 2025-11-24);
 // - urls-invocation.html for what neither shows.
 

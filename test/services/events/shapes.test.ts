@@ -1,13 +1,10 @@
 // Event payloads as AWS services send them to Lambda, checked field by field against the
-// recorded S3 notification (../shared/reference/aws-recordings/s3_test_s3_notifications_lambda
-// .snapshot.json, real AWS 2025) and against the documented examples of each service (URLs in
+// recorded S3 notification (test/fixtures/aws-recordings/s3-notifications.json, real AWS
+// 2025) and against the documented examples of each service (URLs in
 // src/services/events/shapes.ts): same keys at every level, same JSON types, same value formats.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import {
   alexaApiEndpoint,
@@ -26,6 +23,7 @@ import {
   type ApiGatewayRestProxyEvent,
 } from '../../../src/services/events/shapes.js';
 import { fixedEnv as fixedEnvAt } from './fixedEnv.js';
+import { readFixture } from '../../support/fixtures.js';
 
 const fixedEnv = (now = '2025-01-21T23:31:40.123Z', region = 'us-east-1') => fixedEnvAt(now, region);
 
@@ -48,14 +46,6 @@ const ISO_SECONDS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const CLF = /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/;
 
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-}
-
-const RECORDINGS = process.env.LATCHKEY_RECORDINGS ?? path.resolve(repoRoot(), '../shared/reference/aws-recordings');
-
 /** The recording stored the event in DynamoDB's typed JSON ({"S": …}, {"N": …}, {"M": …}); undo that. */
 function fromDynamo(v: unknown): unknown {
   const t = v as Record<string, unknown>;
@@ -66,7 +56,7 @@ function fromDynamo(v: unknown): unknown {
 }
 
 function recordedS3Records(): Array<Record<string, unknown>> {
-  const file = JSON.parse(fs.readFileSync(path.join(RECORDINGS, 's3_test_s3_notifications_lambda.snapshot.json'), 'utf8')) as Record<string, { 'recorded-content': Record<string, unknown> }>;
+  const file = readFixture<Record<string, { 'recorded-content': Record<string, unknown> }>>('aws-recordings', 's3-notifications.json');
   const put = Object.entries(file).find(([k]) => k.endsWith('test_create_object_put_via_dynamodb'))![1]['recorded-content'];
   const post = Object.entries(file).find(([k]) => k.endsWith('test_create_object_by_presigned_request_via_dynamodb'))![1]['recorded-content'];
   const items = post.items as Array<{ data: unknown }>;
