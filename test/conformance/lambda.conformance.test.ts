@@ -302,7 +302,7 @@ test('summary: recorded, replayed, passing', (t) => {
   lines.splice(
     4,
     0,
-    `recorded errors of these tests (errors_index_HEAD.tsv): ${errors.length}; replayed ${replayedErrors.length}; passing ${replayedErrors.filter((e) => stepOf(e.id, e.match)!.diffs.length === 0).length}`,
+    `recorded errors of these tests (test/fixtures/aws-recordings/errors-index.tsv): ${errors.length}; replayed ${replayedErrors.length}; passing ${replayedErrors.filter((e) => stepOf(e.id, e.match)!.diffs.length === 0).length}`,
   );
   const stale = passing.filter((r) => r.c.todo);
   if (stale.length) lines.push(`marked todo but passing now (drop the todo): ${stale.map(short).join(', ')}`);

@@ -74,7 +74,7 @@ export function recorded(id: string, match: string, at?: string): unknown {
   return value;
 }
 
-/** One row of errors_index_HEAD.tsv: an error AWS returned, as indexed from the current snapshots. */
+/** One row of test/fixtures/aws-recordings/errors-index.tsv: an error AWS returned, as indexed from the current snapshots. */
 export interface IndexedError {
   id: string;
   match: string;
