@@ -17,9 +17,9 @@ import { formatAccessReport, type ResourceAccess } from './services/accessReport
 import {
   credentialsFile, ENDPOINT_FILE, endpointUrl, fetchLatchkey, readProfile, readProfiles, serverEndpoint, signedGet,
 } from './latchkeyClient.js';
-import { RuntimeManager } from './runtime/index.js';
-import { bootstrapPath, hostPython, latchkeyNodeModules } from './runtime/launch.js';
-import { chooseSandbox, type SandboxMode } from './runtime/sandbox.js';
+import { RuntimeManager, runtimeFilesDir } from './runtime/index.js';
+import { runtimeNeeds } from './runtime/launch.js';
+import { chooseSandbox, SANDBOX_MODES, type SandboxMode } from './runtime/sandbox.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -56,17 +56,7 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-/** What a function process must be able to read: the language binaries, our bootstraps, the SDK, its code. */
-async function runtimeFiles(): Promise<string[]> {
-  const files = [process.execPath, bootstrapPath('node'), bootstrapPath('python'), os.tmpdir()];
-  const sdk = latchkeyNodeModules();
-  if (sdk) files.push(path.join(sdk, '@aws-sdk'));
-  const python = await hostPython().catch(() => undefined);
-  if (python) files.push(python.executable);
-  return files;
-}
-
-async function serve(opts: { host: string; port: string; stateDir: string; world?: string }) {
+async function serve(opts: { host: string; port: string; stateDir: string; world?: string; unsafeSharedSandbox?: boolean }) {
   const stateDir = path.resolve(opts.stateDir);
   await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
   // Private even when it existed before: it holds the database and every profile's secret key.
@@ -82,11 +72,12 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   // Function code is unpacked outside the state directory, which functions must not see.
   const secrets = [stateDir, path.join(os.homedir(), '.aws'), ...(opts.world ? [path.resolve(opts.world)] : [])];
   const forced = process.env.LATCHKEY_SANDBOX;
-  if (forced !== undefined && !['user', 'namespace', 'none'].includes(forced)) throw new Error(`LATCHKEY_SANDBOX must be user, namespace or none, not ${forced}`);
-  const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeFiles(), ...(forced ? { mode: forced as SandboxMode } : {}) });
-  console.log(`Latchkey: ${sandbox.description}`);
+  if (forced !== undefined && !(SANDBOX_MODES as readonly string[]).includes(forced)) throw new Error(`LATCHKEY_SANDBOX must be one of ${SANDBOX_MODES.join(', ')}, not ${forced}`);
   const runtimeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-'));
-  const runtime = new RuntimeManager({ workDir: runtimeDir, sandbox });
+  const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeNeeds(runtimeFilesDir(runtimeDir)), ...(forced ? { mode: forced as SandboxMode } : {}) });
+  console.log(`Latchkey: ${sandbox.description}`);
+  if (!sandbox.isolatesAccounts && opts.unsafeSharedSandbox) console.log('Latchkey: WARNING: --unsafe-shared-sandbox: functions of every account run unconfined, side by side');
+  const runtime = new RuntimeManager({ workDir: runtimeDir, sandbox, allowSharedSandbox: opts.unsafeSharedSandbox ?? false });
   const { app, deps } = createServer({
     store,
     runtime,
@@ -133,6 +124,12 @@ program
   .option('--port <port>', 'port to listen on (0 picks a free one)', '4570')
   .option('--state-dir <dir>', 'database, world and generated AWS profiles', '.latchkey')
   .option('--world <file>', 'world file (JSON) to apply')
+  .option('--unsafe-shared-sandbox', 'where functions cannot be confined (not root, no user namespaces), run functions of several accounts anyway')
+  .addHelpText('after', `
+Functions run confined: as root, each execution environment as a user of its own in its own
+mount and PID namespaces; otherwise in user namespaces. Where neither is possible, functions
+run as Latchkey's own user, can read its files, and only one account's functions run unless
+--unsafe-shared-sandbox is given. LATCHKEY_SANDBOX=${SANDBOX_MODES.join('|')} forces a mode.`)
   .action(reported(serve));
 program
   .command('explain <request-id>')

@@ -1,9 +1,9 @@
 // One execution environment: a child process running a runtime client, and the Runtime API
-// (2018-06-01) it talks to, served on its own 127.0.0.1 port.
+// (2018-06-01) it talks to, served on its own 127.0.0.1 port to that process only.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { holdsSocket, loopbackClientSocket, peakMemoryMb, processTree } from './processes.js';
 
 /** 6 MiB + 100 bytes, as the RIE accepts. */
 const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
@@ -61,6 +61,11 @@ export interface LaunchPlan {
   /** Run as this user and group instead of Latchkey's (sandbox.ts). */
   uid?: number;
   gid?: number;
+  /**
+   * The user every process of this environment runs as, when no other process has it
+   * (sandbox.ts): the Runtime API then knows its client by the connection's owner alone.
+   */
+  ownUid?: number;
 }
 
 export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'finishing' | 'dead';
@@ -98,6 +103,11 @@ export class Environment {
   private outputWaiters: (() => void)[] = [];
   private initDurationMs?: number;
   private idleTimer?: NodeJS.Timeout;
+  /** Connections the Runtime API has checked come from this environment's own processes. */
+  private readonly ownConnections = new WeakSet<Socket>();
+  private ownUid?: number;
+  /** This environment's processes, once known (for the peak memory of REPORT lines). */
+  private pids?: number[];
 
   constructor(
     readonly id: string,
@@ -125,6 +135,7 @@ export class Environment {
     const { port } = server.address() as AddressInfo;
     const launch = plan(`127.0.0.1:${port}`);
     if (this.state === 'dead') return;
+    if (launch.ownUid !== undefined) this.ownUid = launch.ownUid;
     this.spawnedAt = performance.now();
     const child = spawn(launch.command, launch.args, {
       cwd: launch.cwd,
@@ -316,12 +327,34 @@ export class Environment {
     const pid = this.child?.pid;
     if (pid === undefined) return 0;
     try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = /VmHWM:\s+(\d+)/.exec(status)?.[1];
-      return kb ? Math.round(Number(kb) / 1024) : 0;
+      this.pids ??= processTree(pid);
+      return peakMemoryMb(this.pids);
     } catch {
       return 0;
     }
+  }
+
+  /**
+   * Whether a Runtime API connection comes from this environment: the client end of the
+   * loopback connection belongs to the environment's own user, or, where functions share a
+   * user, is held open by one of the environment's processes. Any other process of the host
+   * (another function reading the ports in /proc/net/tcp) is refused.
+   */
+  private fromThisEnvironment(socket: Socket): boolean {
+    if (this.ownConnections.has(socket)) return true;
+    const pid = this.child?.pid;
+    const serverPort = (this.server?.address() as AddressInfo | null)?.port;
+    if (pid === undefined || serverPort === undefined || socket.remotePort === undefined || socket.remoteAddress !== '127.0.0.1') return false;
+    let own = false;
+    try {
+      const peer = loopbackClientSocket(socket.remotePort, serverPort);
+      if (peer && this.ownUid !== undefined) own = peer.uid === this.ownUid;
+      else if (peer) own = holdsSocket((this.pids = processTree(pid)), peer.inode);
+    } catch {
+      own = false;
+    }
+    if (own) this.ownConnections.add(socket);
+    return own;
   }
 
   private formatLog(current: Current, outcome: Outcome, durationMs: number, maxMemory: number): string {
@@ -349,6 +382,12 @@ export class Environment {
       res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(text)) });
       res.end(text);
     };
+    if (!this.fromThisEnvironment(req.socket)) {
+      req.resume();
+      res.setHeader('Connection', 'close');
+      reply(403, { errorMessage: 'This Runtime API serves its own execution environment only', errorType: 'Forbidden' });
+      return;
+    }
     if (req.method === 'GET' && url === '/2018-06-01/runtime/invocation/next') {
       req.resume();
       this.next(res);

@@ -1,17 +1,21 @@
 // Function execution: warm pools of execution environments per function version and
 // configuration, each a child process talking to its own Runtime API (runtime-api.md §6).
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Environment, type Invocation, type LaunchPlan, type Outcome } from './environment.js';
 import {
-  bootstrapPath, buildEnvironment, hostPython, isExecutableFile, runtimeKind, type RuntimeKind,
+  BOOTSTRAP_FILES, buildEnvironment, hostPython, installRuntimeFiles, isExecutableFile, runtimeKind, RuntimeNotAvailable, type RuntimeKind,
 } from './launch.js';
 import type { FunctionLayout, Sandbox } from './sandbox.js';
 import { extractZip } from './zip.js';
 
 export { RuntimeNotAvailable } from './launch.js';
+
+/** Where a runtime keeps its copy of the bootstraps, under its work directory (Lambda's /var/runtime). */
+export const runtimeFilesDir = (workDir: string) => path.join(path.resolve(workDir), 'runtime');
 
 export interface FunctionSpec {
   functionArn: string;          // unqualified
@@ -55,6 +59,11 @@ export interface RuntimeManagerOptions {
   onLog?: (functionName: string, text: string) => void;
   /** How function processes are kept from Latchkey's files (sandbox.ts); none by default. */
   sandbox?: Sandbox;
+  /**
+   * Without a sandbox that isolates accounts, functions of one account only run (the first
+   * that asks), unless this is set (`--unsafe-shared-sandbox`).
+   */
+  allowSharedSandbox?: boolean;
 }
 
 const LOG_TAIL_BYTES = 4096;
@@ -102,6 +111,12 @@ export class RuntimeManager {
   private readonly waiters = new Map<string, (() => void)[]>();
   private readonly unpacking = new Map<string, Promise<string>>();
   private readonly envDirs = new Map<Environment, string>();
+  private readonly layouts = new Map<Environment, FunctionLayout>();
+  private readonly runtimeDir: string;
+  private readonly allowSharedSandbox: boolean;
+  /** The one account whose functions run where accounts are not isolated from each other. */
+  private soleAccount?: string;
+  private serials = 0;
   /** Every environment not yet dead, whatever pool it is in. */
   private readonly live = new Set<Environment>();
   private closed = false;
@@ -115,13 +130,17 @@ export class RuntimeManager {
     this.maxEnvironments = options.maxEnvironmentsPerFunction ?? 10;
     if (options.onLog) this.onLog = options.onLog;
     if (options.sandbox) this.sandbox = options.sandbox;
-    // Functions running as another user must reach their code: others may pass through (not list).
-    if (options.sandbox?.mode === 'user') chmodSync(this.workDir, 0o711);
+    this.allowSharedSandbox = options.allowSharedSandbox ?? false;
+    // Functions running as users of their own must reach their code: others may pass through (not list).
+    chmodSync(this.workDir, 0o711);
+    this.runtimeDir = runtimeFilesDir(this.workDir);
+    installRuntimeFiles(this.runtimeDir);
     process.on('exit', this.exitHook);
   }
 
   async invoke(spec: FunctionSpec, request: InvokeRequest): Promise<InvokeResult> {
     if (this.closed) throw new Error('The runtime manager is closed');
+    this.checkAccountIsolation(spec);
     const kind = runtimeKind(spec.runtime);
     if (kind === 'python') await hostPython();
     const started = Date.now();
@@ -179,6 +198,18 @@ export class RuntimeManager {
     }
     if (request.logTail) result.logResult = tail(log);
     return result;
+  }
+
+  private checkAccountIsolation(spec: FunctionSpec): void {
+    if (this.allowSharedSandbox || (this.sandbox?.isolatesAccounts ?? false)) return;
+    const account = spec.functionArn.split(':')[4] ?? '';
+    this.soleAccount ??= account;
+    if (account !== this.soleAccount) {
+      throw new RuntimeNotAvailable(
+        `functions run unconfined on this host, and functions of account ${this.soleAccount} already run here; `
+        + 'to run functions of several accounts side by side without isolation, start Latchkey with --unsafe-shared-sandbox',
+      );
+    }
   }
 
   /** Stops this function's environments; busy ones finish their invocation first. */
@@ -251,10 +282,8 @@ export class RuntimeManager {
       this.envDirs.set(env, envDir);
       await fs.mkdir(optDir, { recursive: true });
       await fs.mkdir(stageDir);
-      for (const layer of spec.layers) {
-        const layerDir = await this.unpack('layer-cache', layer.codeSha256, layer.code);
-        await fs.cp(layerDir, optDir, { recursive: true, verbatimSymlinks: true, force: true });
-      }
+      // Layers in order, each over the ones before (as Lambda extracts them into /opt).
+      for (const layer of spec.layers) await extractZip(await layer.code(), optDir);
       let command: string;
       let args: string[] = [];
       let runtimeDir: string;
@@ -262,14 +291,14 @@ export class RuntimeManager {
       let pythonVersion: string | undefined;
       if (kind === 'node') {
         command = process.execPath;
-        args = [bootstrapPath('node')];
-        runtimeDir = path.dirname(args[0] as string);
+        args = [path.join(this.runtimeDir, BOOTSTRAP_FILES.node)];
+        runtimeDir = this.runtimeDir;
         langBin = path.dirname(process.execPath);
       } else if (kind === 'python') {
         const py = await hostPython();
         command = py.executable;
-        args = ['-u', bootstrapPath('python')];
-        runtimeDir = path.dirname(args[1] as string);
+        args = ['-u', path.join(this.runtimeDir, BOOTSTRAP_FILES.python)];
+        runtimeDir = this.runtimeDir;
         langBin = path.dirname(py.executable);
         pythonVersion = py.version;
       } else {
@@ -284,6 +313,8 @@ export class RuntimeManager {
       }
       const credentials = await spec.credentials();
       const streamName = logStreamName(spec.version);
+      const layout: FunctionLayout = { workDir: this.workDir, taskRoot, optDir, stageDir, serial: ++this.serials };
+      this.layouts.set(env, layout);
       await env.start((runtimeApi) => this.confine({
         command,
         args,
@@ -294,7 +325,7 @@ export class RuntimeManager {
           credentials, endpointUrl: spec.endpointUrl, variables: spec.environment,
           ...(pythonVersion ? { pythonVersion } : {}), ...(langBin ? { langBin } : {}),
         }),
-      }, { workDir: this.workDir, taskRoot, optDir, stageDir }));
+      }, layout));
       return env;
     } catch (e) {
       this.discard(env, pool);
@@ -303,7 +334,23 @@ export class RuntimeManager {
   }
 
   private confine(plan: LaunchPlan, layout: FunctionLayout): LaunchPlan {
-    return this.sandbox ? this.sandbox.confine(plan, layout) : plan;
+    if (!this.sandbox) return plan;
+    const ownUid = this.sandbox.uidFor(layout);
+    return { ...this.sandbox.confine(plan, layout), ...(ownUid !== undefined ? { ownUid } : {}) };
+  }
+
+  /**
+   * Ends whatever an environment's user left running (a process that escaped the environment's
+   * process group, e.g. by setsid): every process of that user, which no other environment has.
+   */
+  private killLeftovers(env: Environment): void {
+    const layout = this.layouts.get(env);
+    this.layouts.delete(env);
+    const uid = layout && this.sandbox?.uidFor(layout);
+    if (uid === undefined) return;
+    const killer = spawn('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', '--', '/bin/sh', '-c', 'kill -9 -1'], { stdio: 'ignore' });
+    killer.on('error', () => undefined);
+    killer.unref();
   }
 
   private discard(env: Environment, pool: Environment[]): void {
@@ -317,6 +364,7 @@ export class RuntimeManager {
 
   private changed(functionArn: string, env: Environment): void {
     if (env.state === 'dead') {
+      this.killLeftovers(env);
       this.live.delete(env);
       const pool = this.pools.get(functionArn);
       const i = pool?.indexOf(env) ?? -1;

@@ -1,6 +1,6 @@
 // Which process runs a function's runtime, and the environment it gets (runtime-api.md §3).
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,9 +24,9 @@ function firstExisting(candidates: string[]): string | undefined {
 }
 
 /**
- * The bootstraps. node: compiled by tsc next to this module (dist/src/runtime/bootstraps/node.js).
- * python: not compiled, so it is read from the source tree (src/runtime/bootstraps/python.py),
- * found from dist/src/runtime/ by going up to the repository root.
+ * The bootstraps as installed. node: compiled by tsc next to this module
+ * (dist/src/runtime/bootstraps/node.js). python: copied beside it by the build, or read from
+ * the source tree (src/runtime/bootstraps/python.py) when running from it.
  */
 export function bootstrapPath(kind: 'node' | 'python'): string {
   const found = kind === 'node'
@@ -34,6 +34,24 @@ export function bootstrapPath(kind: 'node' | 'python'): string {
     : firstExisting([path.join(here, 'bootstraps', 'python.py'), path.resolve(here, '../../../src/runtime/bootstraps/python.py')]);
   if (!found) throw new RuntimeNotAvailable(`The ${kind} bootstrap is missing from this Latchkey installation`);
   return found;
+}
+
+/** The file names of the bootstraps in a runtime's own copy (installRuntimeFiles). */
+export const BOOTSTRAP_FILES = { node: 'bootstrap.mjs', python: 'bootstrap.py' } as const;
+
+/**
+ * Copies the bootstraps into `dir` (Lambda's /var/runtime), readable by every environment's
+ * user. Functions run these copies: taken when the server starts, they stay the same while a
+ * new build replaces dist/, and they lie where the sandbox can show them read-only.
+ */
+export function installRuntimeFiles(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  chmodSync(dir, 0o755);
+  for (const kind of ['node', 'python'] as const) {
+    const target = path.join(dir, BOOTSTRAP_FILES[kind]);
+    copyFileSync(bootstrapPath(kind), target);
+    chmodSync(target, 0o644);
+  }
 }
 
 /** The node_modules directory that holds `@aws-sdk`, put on NODE_PATH like /var/runtime/node_modules. */
@@ -50,17 +68,38 @@ export function latchkeyNodeModules(): string | undefined {
   return sdkModules ?? undefined;
 }
 
-let python: Promise<{ executable: string; version: string }> | undefined;
+export interface HostPython {
+  executable: string;
+  version: string;
+  /** sys.prefix: the installation the function process must reach. */
+  prefix: string;
+}
+
+let python: Promise<HostPython> | undefined;
 /** The host's python3, resolved once to its real executable (pyenv shims need an env we don't pass). */
-export function hostPython(): Promise<{ executable: string; version: string }> {
+export function hostPython(): Promise<HostPython> {
   python ??= new Promise((resolve, reject) => {
-    execFile('python3', ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])'], { timeout: 10_000 }, (err, stdout) => {
-      const [executable, version] = stdout.trim().split('\n');
-      if (err || !executable || !version) reject(new RuntimeNotAvailable('python3 was not found on this host'));
-      else resolve({ executable, version });
+    execFile('python3', ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2]); print(sys.prefix)'], { timeout: 10_000 }, (err, stdout) => {
+      const [executable, version, prefix] = stdout.trim().split('\n');
+      if (err || !executable || !version || !prefix) reject(new RuntimeNotAvailable('python3 was not found on this host'));
+      else resolve({ executable, version, prefix });
     });
   });
   return python;
+}
+
+/**
+ * What a function process must be able to read: the runtime's own files, Node's and Python's
+ * installations, and the AWS SDK Latchkey puts on NODE_PATH. The sandbox shows these where
+ * it covers the rest.
+ */
+export async function runtimeNeeds(runtimeFilesDir: string): Promise<string[]> {
+  const needs = [runtimeFilesDir, path.dirname(path.dirname(process.execPath))];
+  const sdk = latchkeyNodeModules();
+  if (sdk) needs.push(sdk);
+  const py = await hostPython().catch(() => undefined);
+  if (py) needs.push(py.prefix, py.executable);
+  return needs;
 }
 
 export function isExecutableFile(p: string): boolean {

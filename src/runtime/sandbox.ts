@@ -1,16 +1,23 @@
-// What keeps a function away from Latchkey's own files. AWS runs function code as an
-// unprivileged sandbox user that sees nothing of the service around it; Latchkey gets as close
-// as the host allows, chosen once when the runtime starts:
-//   user       Latchkey runs as root and nobody can reach the runtime's files: functions run as
-//              nobody (65534); the state directory is 0700, so they cannot open it.
-//   namespace  Otherwise, where util-linux `unshare` and `setpriv` work: functions start in their
-//              own user and mount namespace in which each hidden path is covered by an empty,
-//              unreadable tmpfs (a file by /dev/null), and so is the runtime's work directory
-//              but for the function's own code and layers, put back read-only; then every
-//              capability is dropped, so the function cannot unmount the covers. Processes
-//              outside the namespace (Latchkey's /proc/<pid>/environ) are out of reach for a
-//              capability-less process too.
-//   none       Neither is possible: functions run as Latchkey's user. Said loudly at start-up.
+// What keeps a function away from Latchkey, from other functions and from the host. AWS runs
+// each execution environment in its own microVM, as an unprivileged user, with its own /tmp;
+// Latchkey gets as close as the host allows, chosen once when the runtime starts:
+//
+//   isolated   Latchkey is root and mount namespaces work. Each environment gets its own user
+//              id (never Latchkey's, never shared), its own PID namespace (it sees and signals
+//              only its own processes) and its own mount namespace, in which: the state
+//              directory, the world file and Latchkey's home are covered; every other
+//              function's code is absent; its own code and layers and the runtime are
+//              read-only; /tmp, /dev/shm and /var/tmp are private to it.
+//   user       Latchkey is root but namespaces fail (e.g. a container without CAP_SYS_ADMIN).
+//              Each environment still gets its own user id, so Latchkey's 0700 state
+//              directory, Latchkey's and other environments' processes are out of its reach;
+//              but /tmp is shared and other functions' code is readable.
+//   namespace  Latchkey is not root and user namespaces work: the mount and PID namespaces of
+//              `isolated`, but the function's user is Latchkey's own, mapped; so every mount
+//              it sees is made read-only (but its private /tmp), and every capability is
+//              dropped so that it cannot lift a cover.
+//   none       Nothing works: functions run as Latchkey's user. Said loudly at start-up, and
+//              functions of only one account may run unless --unsafe-shared-sandbox is given.
 // Environment variables are never inherited in any mode (launch.ts builds them from scratch).
 import { execFile } from 'node:child_process';
 import { constants, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -18,26 +25,29 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LaunchPlan } from './environment.js';
 
-export type SandboxMode = 'user' | 'namespace' | 'none';
+export type SandboxMode = 'isolated' | 'user' | 'namespace' | 'none';
+export const SANDBOX_MODES: readonly SandboxMode[] = ['isolated', 'user', 'namespace', 'none'];
 
 export interface Sandbox {
   readonly mode: SandboxMode;
   /** One line for Latchkey's start-up output. */
   readonly description: string;
+  /** Whether functions of different accounts are kept from each other (false only in `none`). */
+  readonly isolatesAccounts: boolean;
+  /** The user id an environment runs as, when the mode gives each its own (else undefined). */
+  uidFor(layout: FunctionLayout): number | undefined;
   /** The launch with its confinement applied. */
   confine(plan: LaunchPlan, layout: FunctionLayout): LaunchPlan;
 }
 
 export interface SandboxOptions {
-  /** Paths functions must not read: the state directory, the world file, ~/.aws (those that exist). */
+  /** Paths functions must not read: the state directory, the world file (those that exist). */
   hide: string[];
-  /** Files the function process must reach to start at all (the language binary, bootstraps, the SDK). */
+  /** Paths the function process must reach to start at all: the language's installation, Latchkey's runtime files, the SDK. */
   needs: string[];
-  /** Forces a mode (tests); by default the strongest the host allows. */
+  /** Forces a mode (tests, LATCHKEY_SANDBOX); by default the strongest the host allows. */
   mode?: SandboxMode;
 }
-
-const NOBODY = 65534;
 
 /** Where an environment's files are: the runtime's work directory, and inside it this function's code and layers. */
 export interface FunctionLayout {
@@ -46,42 +56,20 @@ export interface FunctionLayout {
   optDir: string;
   /** An empty directory of this environment under workDir, used while rearranging the mounts. */
   stageDir: string;
+  /** A number no other environment of this runtime ever had: the environment's own user id comes from it. */
+  serial: number;
 }
 
 /**
- * The mount script run inside the new namespace: cover each hidden path; then cover the whole
- * work directory (every function's code and layers) and put back only this function's code
- * and layers, read-only, at their usual paths; then drop every capability and exec the runtime.
- * Putting them back goes through a small staging tmpfs held as the working directory, since the
- * originals cannot be named once the work directory is covered.
+ * Environments' user ids: far above the ids Linux distributions hand out (users from 1000,
+ * subordinate ids from 100000 in blocks of 65536), so that none belongs to a real account.
  */
-const COVER_AND_EXEC = [
-  'n=$1; shift',
-  'while [ "$n" -gt 0 ]; do',
-  '  if [ -d "$1" ]; then mount -t tmpfs -o size=4k,mode=000 latchkey-hidden "$1" || exit 126;',
-  '  else mount --bind /dev/null "$1" || exit 126; fi',
-  '  shift; n=$((n - 1))',
-  'done',
-  'if [ "$1" = layout ]; then',
-  '  work=$2; task=$3; opt=$4; stage=$5; shift 5',
-  '  mount -t tmpfs -o size=16k,mode=700 latchkey-stage "$stage" && mkdir "$stage/task" "$stage/opt" || exit 126',
-  '  mount --bind "$task" "$stage/task" && mount --bind "$opt" "$stage/opt" && cd "$stage" || exit 126',
-  '  mount -t tmpfs -o size=16k,mode=755 latchkey-work "$work" && mkdir -p "$task" "$opt" || exit 126',
-  // -c: the sources are relative to the (now hidden) stage; canonicalised, they would name the new tmpfs.
-  '  mount -c --bind task "$task" && mount -c -o remount,bind,ro "$task" || exit 126',
-  '  mount -c --bind opt "$opt" && mount -c -o remount,bind,ro "$opt" && cd "$task" || exit 126',
-  'else shift; fi',
-  'exec setpriv --bounding-set -all --inh-caps -all -- "$@"',
-].join('\n');
+export const ENVIRONMENT_UID_BASE = 3_000_000;
+/** The environment user's name, as on Lambda. */
+const SANDBOX_USER = 'sbx_user1051';
 
-const namespaceLaunch = (hide: string[], layout: FunctionLayout | undefined, command: string, args: string[]) => ({
-  command: 'unshare',
-  args: [
-    '--user', '--map-root-user', '--mount', '--', '/bin/sh', '-c', COVER_AND_EXEC, 'latchkey-sandbox', String(hide.length), ...hide,
-    ...(layout ? ['layout', layout.workDir, layout.taskRoot, layout.optDir, layout.stageDir] : ['-']),
-    command, ...args,
-  ],
-});
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+const isUnder = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
 
 /** Every directory on the way to `p` is searchable by others and `p` itself readable. */
 export function reachableByOthers(p: string): boolean {
@@ -97,49 +85,164 @@ export function reachableByOthers(p: string): boolean {
   }
 }
 
-/** Tries the whole namespace launch once, covering a scratch directory. */
-function namespacesWork(): Promise<boolean> {
+interface Cover {
+  path: string;
+  /** hidden: empty and unreadable; open: empty, so revealed paths can be put back inside; private: a writable tmpfs of its own. */
+  kind: 'hidden' | 'open' | 'private';
+  size?: string;
+}
+
+/**
+ * The shell script run inside the new namespaces, as root there (real root in `isolated`, the
+ * mapped root of a user namespace in `namespace`). It binds what the function needs into a
+ * staging tmpfs (held as the working directory, so it stays reachable by relative paths once
+ * covered), lays the covers, puts the needed paths back read-only at their own places, then
+ * drops to the environment's user with no capabilities and execs the runtime.
+ */
+export function namespaceScript(o: {
+  stage: string;
+  reveal: string[];
+  task?: string;
+  opt?: string;
+  covers: Cover[];
+  readOnlyEverything: boolean;
+  uid?: number;
+}): string {
+  const lines = [
+    `mount -t tmpfs -o size=64k,mode=700 latchkey-stage ${quote(o.stage)} && cd ${quote(o.stage)} || exit 126`,
+  ];
+  const back: string[] = [];
+  const keep = (source: string, name: string) => {
+    // A file is bound onto a file, a directory onto a directory.
+    lines.push(`if [ -d ${quote(source)} ]; then mkdir ${name}; else : > ${name}; fi && mount --bind ${quote(source)} ${name} || exit 126`);
+    back.push(`if [ -d ${name} ]; then mkdir -p ${quote(source)}; else mkdir -p ${quote(path.dirname(source))} && : > ${quote(source)}; fi`
+      + ` && mount -c --bind -o ro ${name} ${quote(source)} || exit 126`);
+  };
+  o.reveal.forEach((p, i) => keep(p, `r${i}`));
+  if (o.task) keep(o.task, 'task');
+  if (o.opt) keep(o.opt, 'opt');
+  for (const c of o.covers) {
+    if (c.kind === 'hidden') {
+      lines.push(`if [ -d ${quote(c.path)} ]; then mount -t tmpfs -o size=4k,mode=000 latchkey-hidden ${quote(c.path)}; else mount --bind /dev/null ${quote(c.path)}; fi || exit 126`);
+    } else {
+      const mode = c.kind === 'open' ? '755' : '1777';
+      lines.push(`mount -t tmpfs -o size=${c.size ?? '16k'},mode=${mode} latchkey-${c.kind} ${quote(c.path)} || exit 126`);
+    }
+  }
+  lines.push(...back);
+  if (o.uid !== undefined) {
+    // The environment's user has a name and a home, as Lambda's sbx_user1051 has (os.homedir()
+    // and the SDKs' config lookup fail for a user the system does not know).
+    for (const [file, entry] of [['passwd', `${SANDBOX_USER}:x:${o.uid}:${o.uid}::/home/${SANDBOX_USER}:/sbin/nologin`], ['group', `${SANDBOX_USER}:x:${o.uid}:`]]) {
+      lines.push(`{ while IFS= read -r l; do printf '%s\\n' "$l"; done < /etc/${file}; printf '%s\\n' '${entry}'; } > ${file} && mount --bind ${file} /etc/${file} || exit 126`);
+    }
+  }
+  if (o.readOnlyEverything) {
+    // The function's user owns Latchkey's files here: nothing it sees may be writable but its
+    // private directories. (Device nodes stay usable on a read-only mount.)
+    const writable = o.covers.filter((c) => c.kind === 'private').map((c) => c.path);
+    lines.push(
+      'for mp in $(cut -d" " -f5 /proc/self/mountinfo); do',
+      `  case "$mp" in ${['/proc', '/proc/*', ...writable].map(quote).join('|')}) continue;; esac`,
+      '  mount -o remount,bind,ro "$mp" 2>/dev/null',
+      'done',
+    );
+  }
+  lines.push(`cd ${quote(o.task ?? '/')} || exit 126`);
+  const user = o.uid === undefined ? '' : `--reuid=${o.uid} --regid=${o.uid} --clear-groups `;
+  lines.push(`exec setpriv ${user}--no-new-privs --bounding-set=-all --inh-caps=-all -- "$@"`);
+  return lines.join('\n');
+}
+
+function unshareArgs(mode: 'isolated' | 'namespace'): string[] {
+  return [
+    ...(mode === 'namespace' ? ['--user', '--map-root-user'] : []),
+    '--mount', '--propagation', 'private', '--pid', '--fork', '--mount-proc', '--kill-child',
+  ];
+}
+
+/** Tries the whole namespace launch once, covering a scratch directory and dropping to an environment user. */
+function namespacesWork(mode: 'isolated' | 'namespace'): Promise<boolean> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'latchkey-probe-'));
-  const probe = namespaceLaunch([dir], undefined, '/bin/sh', ['-c', 'exit 0']);
+  const script = namespaceScript({
+    stage: dir, reveal: [], covers: [{ path: '/tmp', kind: 'private' }], readOnlyEverything: mode === 'namespace',
+    ...(mode === 'isolated' ? { uid: ENVIRONMENT_UID_BASE } : {}),
+  });
   return new Promise((resolve) => {
-    execFile(probe.command, probe.args, { timeout: 5_000 }, (err) => {
+    execFile('unshare', [...unshareArgs(mode), '--', '/bin/sh', '-c', script, 'latchkey-sandbox', '/bin/sh', '-c', 'exit 0'], { timeout: 5_000 }, (err) => {
       rmSync(dir, { recursive: true, force: true });
       resolve(!err);
     });
   });
 }
 
+/** Paths the function must not see, and where its private directories go. */
+function coversFor(hide: string[], workDir: string): Cover[] {
+  const home = os.homedir();
+  const covers: Cover[] = hide.map((p) => ({ path: p, kind: 'hidden' }));
+  // Latchkey's home (its ~/.aws, keys, shell history): only what the function needs comes back.
+  if (home && home !== '/') covers.push({ path: home, kind: 'open', size: '1m' });
+  // Every function's code and layers; this one's come back read-only.
+  if (!isUnder(workDir, '/tmp')) covers.push({ path: workDir, kind: 'open', size: '1m' });
+  covers.push({ path: '/tmp', kind: 'private', size: '512m' });
+  for (const p of ['/dev/shm', '/var/tmp']) if (existsSync(p)) covers.push({ path: p, kind: 'private', size: '64m' });
+  // A cover laid under one laid before is never seen, and its mount point may be gone.
+  return covers.filter((c, i) => !covers.slice(0, i).some((earlier) => earlier.kind !== 'hidden' && isUnder(c.path, earlier.path) && c.path !== earlier.path))
+    .filter((c) => existsSync(c.path));
+}
+
 export async function chooseSandbox(options: SandboxOptions): Promise<Sandbox> {
   const hide = options.hide.map((p) => path.resolve(p)).filter((p) => existsSync(p));
+  const needs = options.needs.map((p) => path.resolve(p));
   const isRoot = process.getuid?.() === 0;
   let mode = options.mode;
-  let why = '';
   if (!mode) {
-    const unreachable = isRoot ? options.needs.find((p) => !reachableByOthers(p)) : undefined;
-    if (isRoot && !unreachable) mode = 'user';
-    else if (await namespacesWork()) mode = 'namespace';
-    else {
-      mode = 'none';
-      why = `user namespaces (unshare, setpriv) are not available on this host${unreachable ? `, and nobody cannot read ${unreachable}` : ''}`;
-    }
+    if (isRoot) mode = (await namespacesWork('isolated')) ? 'isolated' : 'user';
+    else mode = (await namespacesWork('namespace')) ? 'namespace' : 'none';
   }
+  if ((mode === 'isolated' || mode === 'user') && !isRoot) throw new Error(`the ${mode} sandbox needs Latchkey to run as root`);
+  const uidFor = (layout: FunctionLayout) => (mode === 'isolated' || mode === 'user' ? ENVIRONMENT_UID_BASE + layout.serial : undefined);
+
   if (mode === 'user') {
+    const unreachable = needs.find((p) => !reachableByOthers(p));
     return {
       mode,
-      description: 'functions run as user nobody (65534); the state directory is private to Latchkey',
-      confine: (plan) => ({ ...plan, uid: NOBODY, gid: NOBODY }),
+      isolatesAccounts: true,
+      description: 'functions run as users of their own (no namespaces on this host: /tmp is shared and functions can read each other\'s code)'
+        + (unreachable ? `; WARNING: ${unreachable} is not readable by other users, so functions that need it will not start` : ''),
+      uidFor,
+      // No /etc/passwd entry can be given to the user here, so it gets a HOME (its /tmp).
+      confine: (plan, layout) => ({ ...plan, uid: uidFor(layout)!, gid: uidFor(layout)!, env: { ...plan.env, HOME: '/tmp' } }),
     };
   }
-  if (mode === 'namespace') {
+  if (mode === 'isolated' || mode === 'namespace') {
+    const shown = [...hide, os.homedir()].join(', ');
     return {
       mode,
-      description: `functions run in their own mount namespace, seeing their own code read-only and neither other functions' code nor ${hide.join(', ')}`,
-      confine: (plan, layout) => ({ ...plan, ...namespaceLaunch(hide, layout, plan.command, plan.args) }),
+      isolatesAccounts: true,
+      description: mode === 'isolated'
+        ? `functions run as users of their own in their own mount and PID namespaces, with a private /tmp, their own code read-only and neither other functions' code nor ${shown}`
+        : `functions run in their own mount and PID namespaces (as Latchkey's user, mapped, on read-only mounts), with a private /tmp, their own code read-only and neither other functions' code nor ${shown}`,
+      uidFor,
+      confine: (plan, layout) => {
+        const covers = coversFor(hide, layout.workDir);
+        // Needed paths under a cover come back (once: not inside another that comes back); others are there already.
+        const covered = needs.filter((n) => covers.some((c) => c.kind !== 'hidden' && isUnder(n, c.path)) && existsSync(n));
+        const reveal = covered.filter((n, i) => !covered.some((m, j) => j !== i && isUnder(n, m) && (n !== m || j < i)));
+        const uid = uidFor(layout);
+        const script = namespaceScript({
+          stage: layout.stageDir, reveal, task: layout.taskRoot, opt: layout.optDir, covers,
+          readOnlyEverything: mode === 'namespace', ...(uid !== undefined ? { uid } : {}),
+        });
+        return { ...plan, command: 'unshare', args: [...unshareArgs(mode), '--', '/bin/sh', '-c', script, 'latchkey-sandbox', plan.command, ...plan.args] };
+      },
     };
   }
   return {
     mode,
-    description: `WARNING: functions run as Latchkey's own user and could read ${hide.join(', ')} (${why || 'sandbox disabled'})`,
+    isolatesAccounts: false,
+    description: `WARNING: functions run as Latchkey's own user and could read ${hide.join(', ') || 'its files'} (${options.mode ? 'sandbox disabled' : 'neither root nor user namespaces (unshare, setpriv) are available on this host'}); functions of only one account will run unless --unsafe-shared-sandbox is given`,
+    uidFor,
     confine: (plan) => plan,
   };
 }

@@ -4,6 +4,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { zipSync, strToU8 } from 'fflate';
 import {
   LambdaClient,
@@ -24,6 +25,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY } from './support.js';
+import { ENVIRONMENT_UID_BASE } from '../../src/runtime/sandbox.js';
 
 const OWNER = '123456789012';
 const PARTNER = '111122223333';
@@ -243,39 +245,54 @@ exports.handler = async () => {
   });
 });
 
+const ENVIRONMENT_REPORT = "const id = require('crypto').randomUUID();\nexports.handler = async () => ({ id, pid: process.pid, uid: process.getuid() });\n";
+
 describe('execution environments follow the function', () => {
-  const pidOf = async () => decode((await lambda('owner').send(new InvokeCommand({ FunctionName: 'pids' }))).Payload).pid as number;
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
+  /** Which environment answered: an id drawn when its process started, and who it runs as. */
+  interface Seen { id: string; pid: number; uid: number }
+  const seenBy = async () => decode((await lambda('owner').send(new InvokeCommand({ FunctionName: 'pids' }))).Payload) as unknown as Seen;
+  /**
+   * The environment's processes as the host sees them: all of its own user where it has one
+   * (the isolated and user sandboxes), else its pid (unconfined); in a PID namespace of
+   * Latchkey's own user there is no telling them apart from here.
+   */
+  const processesOf = (seen: Seen): number[] => {
+    if (seen.uid >= ENVIRONMENT_UID_BASE) {
+      return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
+        try {
+          return new RegExp(`^Uid:\\s+${seen.uid}\\s`, 'm').test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+        } catch {
+          return false;
+        }
+      });
     }
+    return seen.pid === 1 ? [] : [seen.pid].filter((pid) => fs.existsSync(`/proc/${pid}`));
   };
-  const gone = async (pid: number) => {
-    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 20));
-    return !alive(pid);
+  const gone = async (seen: Seen) => {
+    for (let i = 0; i < 100 && processesOf(seen).length; i++) await new Promise((r) => setTimeout(r, 20));
+    return processesOf(seen).length === 0;
   };
 
   test('warm reuse; UpdateFunctionConfiguration and UpdateFunctionCode start afresh; DeleteFunction stops it', async () => {
     await lambda('owner').send(new CreateFunctionCommand({
       FunctionName: 'pids', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE,
-      Code: { ZipFile: zip({ 'index.js': 'exports.handler = async () => ({ pid: process.pid });\n' }) },
+      Code: { ZipFile: zip({ 'index.js': ENVIRONMENT_REPORT }) },
     }));
-    const first = await pidOf();
-    assert.equal(await pidOf(), first, 'a warm environment is reused');
+    const first = await seenBy();
+    assert.ok(first.uid >= ENVIRONMENT_UID_BASE || first.pid !== 1 || !process.env.CI, 'in CI the environment is told apart by its user or its pid');
+    assert.deepEqual(await seenBy(), first, 'a warm environment is reused');
 
     await lambda('owner').send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pids', Environment: { Variables: { CHANGED: '1' } } }));
     await waitUntilFunctionUpdatedV2({ client: lambda('owner'), maxWaitTime: 10 }, { FunctionName: 'pids' });
     assert.ok(await gone(first), 'the old environment stopped after UpdateFunctionConfiguration');
-    const second = await pidOf();
-    assert.notEqual(second, first);
+    const second = await seenBy();
+    assert.notEqual(second.id, first.id);
 
-    await lambda('owner').send(new UpdateFunctionCodeCommand({ FunctionName: 'pids', ZipFile: zip({ 'index.js': 'exports.handler = async () => ({ pid: process.pid, v: 2 });\n' }) }));
+    await lambda('owner').send(new UpdateFunctionCodeCommand({ FunctionName: 'pids', ZipFile: zip({ 'index.js': `${ENVIRONMENT_REPORT}// v2\n` }) }));
     await waitUntilFunctionUpdatedV2({ client: lambda('owner'), maxWaitTime: 10 }, { FunctionName: 'pids' });
     assert.ok(await gone(second), 'the old environment stopped after UpdateFunctionCode');
-    const third = await pidOf();
+    const third = await seenBy();
+    assert.notEqual(third.id, second.id);
 
     await lambda('owner').send(new DeleteFunctionCommand({ FunctionName: 'pids' }));
     assert.ok(await gone(third), 'DeleteFunction stopped the environment');

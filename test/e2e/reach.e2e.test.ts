@@ -5,9 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
 import { zipSync, strToU8 } from 'fflate';
@@ -25,7 +23,7 @@ import {
   DeleteFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { sdkConfig, startServer, tempDir, type RunningServer, LAMBDA_TRUST_POLICY, refusal } from './support.js';
+import { sdkConfig, startServer, startWitness, type RunningServer, type Witness, LAMBDA_TRUST_POLICY, refusal } from './support.js';
 import { signRequest } from './signing.js';
 
 const OWNER = '123456789012';
@@ -34,10 +32,9 @@ const OUTSIDER = '210987654321';
 const ROLE = `arn:aws:iam::${OWNER}:role/reach-exec`;
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
-// Appends each event it gets to a file, and answers URL requests with what it saw.
-const HANDLER = `const fs = require('fs');
-exports.handler = async (event) => {
-  fs.appendFileSync(process.env.EVENTS_FILE, JSON.stringify(event) + '\\n');
+// Reports each event it gets to the witness, and answers URL requests with what it saw.
+const HANDLER = `exports.handler = async (event) => {
+  await fetch(process.env.WITNESS_URL, { method: 'POST', body: JSON.stringify(event) });
   if (event.requestContext && event.requestContext.http) {
     const iam = event.requestContext.authorizer && event.requestContext.authorizer.iam;
     return { statusCode: 201, headers: { 'x-seen-path': event.rawPath }, body: JSON.stringify({ method: event.requestContext.http.method, accountId: event.requestContext.accountId, caller: iam ? iam.accountId : null, body: event.body }) };
@@ -47,7 +44,7 @@ exports.handler = async (event) => {
 `;
 
 let server: RunningServer;
-let eventsDir: string;
+let witness: Witness;
 const lambda = (profile = 'owner') => new LambdaClient(sdkConfig(server, profile));
 const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${OWNER}:function:${name}`;
 
@@ -55,7 +52,7 @@ async function createFunction(name: string) {
   await lambda().send(new CreateFunctionCommand({
     FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE,
     Code: { ZipFile: Buffer.from(zipSync({ 'index.js': strToU8(HANDLER) })) },
-    Environment: { Variables: { EVENTS_FILE: path.join(eventsDir, name) } },
+    Environment: { Variables: { WITNESS_URL: `${witness.url}/${name}` } },
   }));
 }
 
@@ -65,10 +62,7 @@ type Received = Record<string, any>;
 
 /** The events a function has received so far (waits a little for asynchronous ones). */
 async function eventsOf(name: string, atLeast = 0): Promise<Received[]> {
-  const file = path.join(eventsDir, name);
-  const read = () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
-  for (let i = 0; i < 100 && read().length < atLeast; i++) await delay(50);
-  return read();
+  return (await witness.heard(name, atLeast, 5_000)).map((body) => JSON.parse(body) as Received);
 }
 
 async function emit(body: Record<string, unknown>) {
@@ -82,13 +76,12 @@ function latchkey(...args: string[]) {
 
 before(async () => {
   server = await startServer();
-  eventsDir = tempDir('latchkey-reach-');
-  fs.chmodSync(eventsDir, 0o777);
+  witness = await startWitness();
   await new IAMClient(sdkConfig(server, 'owner')).send(new CreateRoleCommand({ RoleName: 'reach-exec', AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY }));
 });
 after(async () => {
   await server?.stop();
-  if (eventsDir) fs.rmSync(eventsDir, { recursive: true, force: true });
+  await witness?.close();
 });
 
 describe('service events', () => {

@@ -20,7 +20,7 @@ import {
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { sdkConfig, startServer, tempDir, type RunningServer, LAMBDA_TRUST_POLICY, refusal } from './support.js';
+import { sdkConfig, startServer, startWitness, tempDir, type RunningServer, type Witness, LAMBDA_TRUST_POLICY, refusal } from './support.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/runtimes-exec';
 /** Set in the server's environment: no function may see it. */
@@ -37,7 +37,7 @@ exports.handler = (event, context, callback) => {
     case 'crash': process.exit(3);
     case 'sleep': setTimeout(() => callback(null, 'late'), 5000); return;
     case 'size': return callback(null, { length: event.data.length });
-    case 'count': fs.appendFileSync(process.env.COUNT_FILE, context.awsRequestId + '\\n'); return callback(new Error('try again'));
+    case 'count': fetch(process.env.WITNESS_URL, { method: 'POST', body: context.awsRequestId }).then(() => callback(new Error('try again'))); return;
     case 'peek': return callback(null, {
       db: probe(() => fs.readFileSync(dir + '/latchkey.db')), credentials: probe(() => fs.readFileSync(dir + '/credentials')),
       list: probe(() => fs.readdirSync(dir).join(',')), parentEnv: probe(() => fs.readFileSync('/proc/' + process.ppid + '/environ')),
@@ -59,7 +59,7 @@ export const handler = async (event, context) => {
     case 'crash': process.exit(3);
     case 'sleep': await new Promise((r) => setTimeout(r, 5000)); return 'late';
     case 'size': return { length: event.data.length };
-    case 'count': fs.appendFileSync(process.env.COUNT_FILE, context.awsRequestId + '\\n'); throw new Error('try again');
+    case 'count': await fetch(process.env.WITNESS_URL, { method: 'POST', body: context.awsRequestId }); throw new Error('try again');
     case 'peek': return {
       db: probe(() => fs.readFileSync(dir + '/latchkey.db')), credentials: probe(() => fs.readFileSync(dir + '/credentials')),
       list: probe(() => fs.readdirSync(dir).join(',')), parentEnv: probe(() => fs.readFileSync('/proc/' + process.ppid + '/environ')),
@@ -69,7 +69,7 @@ export const handler = async (event, context) => {
 };
 `;
 
-const PYTHON = `import os, time
+const PYTHON = `import os, time, urllib.request
 
 class MyError(Exception):
     pass
@@ -101,8 +101,7 @@ def handler(event, context):
     if action == 'size':
         return {'length': len(event['data'])}
     if action == 'count':
-        with open(os.environ['COUNT_FILE'], 'a') as f:
-            f.write(context.aws_request_id + '\\n')
+        urllib.request.urlopen(urllib.request.Request(os.environ['WITNESS_URL'], data=context.aws_request_id.encode())).read()
         raise Exception('try again')
     if action == 'peek':
         return {'db': probe(lambda: slurp(d + '/latchkey.db')), 'credentials': probe(lambda: slurp(d + '/credentials')),
@@ -130,7 +129,7 @@ while true; do
     crash) exit 3 ;;
     sleep) sleep 5; respond '"late"' ;;
     size) respond "{\\"length\\":$(( $(wc -c < "$BODY") - 27 ))}" ;;
-    count) echo "$ID" >> "$COUNT_FILE"; fail Error "try again" ;;
+    count) curl -sS -o /dev/null --data-binary "$ID" "$WITNESS_URL"; fail Error "try again" ;;
     peek) respond "{\\"db\\":\\"$(probe cat "$STATE_DIR/latchkey.db")\\",\\"credentials\\":\\"$(probe cat "$STATE_DIR/credentials")\\",\\"list\\":\\"$(probe ls -A "$STATE_DIR")\\",\\"parentEnv\\":\\"$(probe cat /proc/$PPID/environ)\\",\\"env\\":\\"$(env | tr '\\n"\\\\' '|  ')\\"}" ;;
   esac
 done
@@ -155,27 +154,28 @@ const zip = (files: Variant['files']) =>
 const text = (p: Uint8Array | undefined) => Buffer.from(p ?? []).toString('utf8');
 
 let server: RunningServer;
-let countDir: string;
+let witness: Witness;
+let outDir: string;
 const lambda = () => new LambdaClient(sdkConfig(server, 'owner'));
 const invoke = (input: InvokeCommandInput) => lambda().send(new InvokeCommand(input));
 const act = (fn: string, action: string, extra: object = {}) => invoke({ FunctionName: fn, Payload: Buffer.from(JSON.stringify({ action, ...extra })) });
 
 before(async () => {
   server = await startServer({ env: { LATCHKEY_TEST_SECRET: HOST_SECRET } });
-  countDir = tempDir('latchkey-attempts-');
-  fs.chmodSync(countDir, 0o777);   // a function may run as another user (nobody)
+  witness = await startWitness();
+  outDir = tempDir('latchkey-cli-out-');
   await new IAMClient(sdkConfig(server, 'owner')).send(new CreateRoleCommand({ RoleName: 'runtimes-exec', AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY }));
   for (const v of VARIANTS) {
     await lambda().send(new CreateFunctionCommand({
       FunctionName: v.name, Runtime: v.runtime, Handler: v.handler, Role: ROLE, Timeout: 2,
       Code: { ZipFile: zip(v.files) },
-      Environment: { Variables: { STATE_DIR: server.stateDir, COUNT_FILE: path.join(countDir, v.name) } },
+      Environment: { Variables: { STATE_DIR: server.stateDir, WITNESS_URL: `${witness.url}/${v.name}` } },
     }));
   }
 });
 after(async () => {
   await server?.stop();
-  if (countDir) fs.rmSync(countDir, { recursive: true, force: true });
+  await witness?.close();
 });
 
 for (const v of VARIANTS) {
@@ -239,11 +239,9 @@ for (const v of VARIANTS) {
     test('Event: 202, and a failing event is tried three times with one request id', async () => {
       const out = await invoke({ FunctionName: v.name, InvocationType: 'Event', Payload: Buffer.from('{"action":"count"}') });
       assert.equal(out.StatusCode, 202);
-      const file = path.join(countDir, v.name);
-      const attempts = async () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n') : []);
-      for (let waited = 0; (await attempts()).length < 3 && waited < 15_000; waited += 50) await delay(50);
+      await witness.heard(v.name, 3);
       await delay(300);   // a fourth attempt would show up by now
-      const ids = await attempts();
+      const ids = await witness.heard(v.name);
       assert.equal(ids.length, 3);
       assert.equal(new Set(ids).size, 1);
     });
@@ -275,7 +273,7 @@ for (const v of VARIANTS) {
     });
 
     test('the AWS CLI invokes it and writes the payload file', (t) => {
-      const outfile = path.join(countDir, `${v.name}.out`);
+      const outfile = path.join(outDir, `${v.name}.out`);
       const r = spawnSync('aws', ['lambda', 'invoke', '--function-name', v.name, '--payload', '{"action":"echo"}', '--cli-binary-format', 'raw-in-base64-out', outfile],
         { env: server.cliEnv('owner'), encoding: 'utf8' });
       if (r.error && !process.env.CI) {

@@ -5,8 +5,11 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { readProfiles as readProfilesFile, type ProfileCredentials } from '../../src/latchkeyClient.js';
 
@@ -128,4 +131,38 @@ export async function refusal<E = Error>(p: Promise<unknown>): Promise<E> {
     return e as E;
   }
   assert.fail('expected the call to be refused');
+}
+
+/**
+ * A witness functions report to over HTTP (they cannot write into the test's folders: their
+ * /tmp is their own): each POST to `<url>/<name>` is kept under that name.
+ */
+export interface Witness {
+  url: string;
+  /** The bodies posted under `name` so far, waiting up to `timeoutMs` for at least `atLeast`. */
+  heard(name: string, atLeast?: number, timeoutMs?: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startWitness(): Promise<Witness> {
+  const heard = new Map<string, string[]>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const name = decodeURIComponent((req.url ?? '/').slice(1));
+      heard.set(name, [...(heard.get(name) ?? []), Buffer.concat(chunks).toString('utf8')]);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async heard(name, atLeast = 0, timeoutMs = 15_000) {
+      for (let waited = 0; (heard.get(name)?.length ?? 0) < atLeast && waited < timeoutMs; waited += 50) await delay(50);
+      return heard.get(name) ?? [];
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
