@@ -15,9 +15,10 @@ import { describeDecision } from './services/explainDecision.js';
 import { EMITTING_SERVICES } from './services/events/emit.js';
 import { formatAccessReport, type ResourceAccess } from './services/accessReport.js';
 import {
-  credentialsFile, ENDPOINT_FILE, endpointUrl, fetchLatchkey, readProfile, readProfiles, serverEndpoint, signedGet,
+  credentialsFile, ENDPOINT_FILE, fetchLatchkey, readProfile, readProfiles, serverEndpoint, signedGet,
 } from './latchkeyClient.js';
 import { RuntimeManager, runtimeFilesDir } from './runtime/index.js';
+import { LOCAL_TOKEN_FILE, LOCAL_TOKEN_HEADER, newLocalToken, readLocalToken } from './localToken.js';
 import { runtimeNeeds } from './runtime/launch.js';
 import { chooseSandbox, SANDBOX_MODES, type SandboxMode } from './runtime/sandbox.js';
 
@@ -56,8 +57,9 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-async function serve(opts: { host: string; port: string; stateDir: string; world?: string; unsafeSharedSandbox?: boolean }) {
+async function serve(opts: { host: string; port: string; stateDir: string; world?: string; publicUrl?: string; unsafeSharedSandbox?: boolean }) {
   const stateDir = path.resolve(opts.stateDir);
+  if (opts.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(opts.publicUrl)) throw new Error(`--public-url must be http(s)://HOST[:PORT], not ${opts.publicUrl}`);
   await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
   // Private even when it existed before: it holds the database and every profile's secret key.
   await fs.chmod(stateDir, 0o700);
@@ -78,11 +80,14 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   console.log(`Latchkey: ${sandbox.description}`);
   if (!sandbox.isolatesAccounts && opts.unsafeSharedSandbox) console.log('Latchkey: WARNING: --unsafe-shared-sandbox: functions of every account run unconfined, side by side');
   const runtime = new RuntimeManager({ workDir: runtimeDir, sandbox, allowSharedSandbox: opts.unsafeSharedSandbox ?? false });
+  const localToken = newLocalToken(stateDir);
   const { app, deps } = createServer({
     store,
     runtime,
     decisionLogFile: path.join(stateDir, DECISIONS_FILE),
     consoleProfiles: () => readProfiles(path.join(stateDir, 'credentials')),
+    localToken,
+    ...(opts.publicUrl ? { publicUrl: opts.publicUrl.replace(/\/+$/, '') } : {}),
     ...(scale > 0 && scale !== 1 ? { sessionTimeScale: scale } : {}),
   });
   await app.listen({ host: opts.host, port: Number(opts.port) });
@@ -90,13 +95,13 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   const port = typeof address === 'object' && address ? address.port : Number(opts.port);
   // The profiles name the endpoint, known once listening (--port 0 picks one), so they are
   // written before the ready line; so is the endpoint file the latchkey commands read.
-  const endpoint = endpointUrl(opts.host, port);
+  const endpoint = deps.publicUrl();
   const files = await profileFiles(store, world, endpoint);
   await fs.writeFile(path.join(stateDir, 'credentials'), files.credentials, { mode: 0o600 });
   await fs.writeFile(path.join(stateDir, 'config'), files.config, { mode: 0o600 });
   await fs.writeFile(path.join(stateDir, ENDPOINT_FILE), `${endpoint}\n`);
   console.log(`Latchkey listening on http://${opts.host}:${port}`);
-  console.log(`Latchkey: console at http://${opts.host}:${port}/console/`);
+  console.log(`Latchkey: console at ${endpoint}/console/#sign-in=${localToken}`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -105,6 +110,7 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
     console.log(`Latchkey: ${signal}, shutting down`);
     await app.close();
     await fs.rm(path.join(stateDir, ENDPOINT_FILE), { force: true });
+    await fs.rm(path.join(stateDir, LOCAL_TOKEN_FILE), { force: true });
     deps.decisions.flush();
     await runtime.close();
     // Unpacked code and layers: nothing in them outlives the server.
@@ -124,6 +130,7 @@ program
   .option('--port <port>', 'port to listen on (0 picks a free one)', '4570')
   .option('--state-dir <dir>', 'database, world and generated AWS profiles', '.latchkey')
   .option('--world <file>', 'world file (JSON) to apply')
+  .option('--public-url <url>', 'the URL clients and functions reach this server by (default: the address it listens on)')
   .option('--unsafe-shared-sandbox', 'where functions cannot be confined (not root, no user namespaces), run functions of several accounts anyway')
   .addHelpText('after', `
 Functions run confined: as root, each execution environment as a user of its own in its own
@@ -172,7 +179,11 @@ program
   .action(reported(async (service: string, opts: Record<string, string>) => {
     const { endpoint, stateDir, detail, ...rest } = opts;
     const body = { service, ...rest, ...(detail !== undefined ? { detail: JSON.parse(detail) as unknown } : {}) };
-    const res = await fetchLatchkey(new URL('/_latchkey/emit', endpoint ?? serverEndpoint(stateDir!)), { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    const res = await fetchLatchkey(new URL('/_latchkey/emit', endpoint ?? serverEndpoint(stateDir!)), {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', [LOCAL_TOKEN_HEADER]: readLocalToken(stateDir!) },
+    });
     const result = (await res.json()) as { delivered?: boolean; reason?: string; message?: string };
     console.log(JSON.stringify(result, null, 2));
     if (!result.delivered) process.exit(1);

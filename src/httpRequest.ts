@@ -1,6 +1,7 @@
 // What the HTTP edge reads off a request, shared by the AWS endpoints and Latchkey's own.
 
 import type { FastifyRequest } from 'fastify';
+import type { AddressInfo } from 'node:net';
 import type { IncomingSignedRequest } from './aws/sigv4.js';
 
 /** The request as SigV4 sees it: raw path and query exactly as sent, the body as bytes. */
@@ -17,12 +18,11 @@ export function signedRequestOf(request: FastifyRequest): IncomingSignedRequest 
 }
 
 /**
- * Latchkey's own address as the client reached it, for URLs that point back (code links,
- * AWS_ENDPOINT_URL, function URLs). A function URL's host is not an endpoint for the APIs, so
- * its subdomain is dropped.
+ * The URL of a server listening at `address` (Node's server.address()): a wildcard address
+ * means this machine. Never taken from a request: a Host header is the client's to choose.
  */
-export function baseUrlOf(request: FastifyRequest): string {
-  const host = (request.headers.host ?? request.hostname).replace(/^[a-z0-9]{32}\.lambda-url\.[a-z0-9-]+\.(localhost|on\.aws)/i, '127.0.0.1');
-  return `${request.protocol}://${host}`;
+export function listeningUrl(address: AddressInfo | string | null): string {
+  if (!address || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
+  const host = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
 }
-

@@ -43,12 +43,6 @@ export function credentialsFile(stateDir: string): string {
 /** The file in the state directory that holds the URL a running server listens on. */
 export const ENDPOINT_FILE = 'endpoint';
 
-/** The URL clients use for a server listening on host:port (a wildcard address means this machine). */
-export function endpointUrl(host: string, port: number): string {
-  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
-}
-
 /** The URL of the server running on a state directory, as it wrote it at start-up. */
 export function serverEndpoint(stateDir: string): string {
   const file = path.join(path.resolve(stateDir), ENDPOINT_FILE);

@@ -1,6 +1,9 @@
 // Latchkey's own endpoints under /_latchkey (no AWS API has a path starting with `_`): what
 // the `latchkey` commands and the console use besides the AWS APIs. Emitting a service event
-// acts as an AWS service and needs no signature; findings and decisions say who can do what,
+// acts as an AWS service: no AWS identity may do that, so it takes the local token of the
+// state directory (which `latchkey emit` reads, and which neither functions nor web pages
+// can), sent as JSON (which a page of another site cannot send without a CORS preflight,
+// never granted). Findings and decisions say who can do what,
 // so they need a SigV4 signature, are authorized as the AWS actions that read the same facts
 // (Access Analyzer's findings, CloudTrail's events), and show only what concerns the caller's
 // own account.
@@ -9,7 +12,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsError } from './aws/errors.js';
 import { authError } from './aws/authErrors.js';
 import { verifySigV4, type CredentialLookup } from './aws/sigv4.js';
-import { baseUrlOf, signedRequestOf } from './httpRequest.js';
+import { signedRequestOf } from './httpRequest.js';
+import { LOCAL_TOKEN_HEADER, sameSecret } from './localToken.js';
 import { accessReport } from './services/accessReport.js';
 import { cachedCaller, type Caller } from './services/caller.js';
 import type { DecisionLog, DecisionRecord } from './services/decisionLog.js';
@@ -28,10 +32,16 @@ const jsonSender = (reply: FastifyReply, requestId: string) => (status: number, 
 /** A decision concerns an account when its caller or its resource belongs to it. */
 const concerns = (accountId: string) => (r: DecisionRecord) => r.callerAccount === accountId || r.resourceAccount === accountId;
 
-export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { decisions: DecisionLog }, lookup: CredentialLookup): void {
+export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { decisions: DecisionLog }, lookup: CredentialLookup, localToken: string | undefined): void {
   app.post(`${LATCHKEY_PATH}/emit`, async (request, reply) => {
     const requestId = newRequestId();
     const send = jsonSender(reply, requestId);
+    if (!localToken || !sameSecret(request.headers[LOCAL_TOKEN_HEADER], localToken)) {
+      return send(403, { code: 'AccessDeniedException', message: `Emitting events needs the local token of Latchkey's state directory (header ${LOCAL_TOKEN_HEADER}); use latchkey emit --state-dir DIR.` });
+    }
+    if (!/^application\/json\s*(;|$)/i.test(String(request.headers['content-type'] ?? ''))) {
+      return send(415, { code: 'UnsupportedMediaTypeException', message: 'The body must be application/json.' });
+    }
     let input: EmitRequest;
     try {
       input = JSON.parse(Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '') as EmitRequest;
@@ -40,7 +50,7 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
       return send(400, { code: 'SerializationException', message: 'The body must be a JSON object (see `latchkey emit --help`).' });
     }
     try {
-      const result = await emitEvent(deps, input, { requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) });
+      const result = await emitEvent(deps, input, { requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: deps.publicUrl() });
       return send(result.delivered ? 200 : 403, result);
     } catch (e) {
       if (e instanceof AwsError) return send(e.status, { code: e.code, message: e.message });
@@ -57,7 +67,7 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
         const auth = await verifySigV4(signed, lookup, deps.now());
         if (!auth.ok) throw authError(auth.failure, 'restJson', auth.detail);
         const caller = await cachedCaller(deps, auth.accessKeyId);
-        const meta = { region: auth.region, requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) };
+        const meta = { region: auth.region, requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: deps.publicUrl() };
         await authorizeChecks(deps, 'AccessDeniedException', caller, [{ action, resource: '*' }], meta);
         const out = await answer(caller, request);
         return send(out.status ?? 200, out.body);

@@ -24,10 +24,10 @@ import { organizationsService } from './services/organizations/index.js';
 import { lambdaService } from './services/lambda/index.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
 import { LAMBDA_VALIDATION, lambdaInputChecks } from './services/lambda/inputChecks.js';
-import { invokeFunctionUrl, matchFunctionUrl } from './services/lambda/urlInvoke.js';
+import { invokeFunctionUrl, matchFunctionUrl, PATH_FORM_HEADERS } from './services/lambda/urlInvoke.js';
 import { LATCHKEY_PATH, registerLatchkeyEndpoints } from './latchkeyEndpoints.js';
 import { serveConsole, type ConsoleProfiles } from './consoleRoutes.js';
-import { baseUrlOf, signedRequestOf } from './httpRequest.js';
+import { listeningUrl, signedRequestOf } from './httpRequest.js';
 import { validateInput } from './aws/validate.js';
 
 /** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
@@ -113,8 +113,18 @@ export interface ServerOptions {
   sessionTimeScale?: number;
   /** Where decisions are appended as JSON lines (the state directory's decisions.log); memory only without. */
   decisionLogFile?: string;
-  /** The state directory's profiles, offered to the console on this machine only. */
+  /** The state directory's profiles, offered to the console that holds the local token. */
   consoleProfiles?: ConsoleProfiles;
+  /**
+   * The state directory's local token (localToken.ts): the console's profile sign-in and
+   * service events need it. Without it neither is served.
+   */
+  localToken?: string;
+  /**
+   * The URL clients and functions use to reach this server (`--public-url`): in
+   * AWS_ENDPOINT_URL, code links and function URLs. By default the address it listens on.
+   */
+  publicUrl?: string;
 }
 
 export interface LatchkeyServer {
@@ -124,7 +134,10 @@ export interface LatchkeyServer {
 
 export function createServer(options: ServerOptions): LatchkeyServer {
   const now = options.now ?? (() => new Date());
+  let app: FastifyInstance | undefined;
+  const publicUrl = () => options.publicUrl ?? listeningUrl(app!.server.address());
   const deps = {
+    publicUrl,
     store: options.store,
     policies: new PolicyCache(),
     revision: { value: 0 },
@@ -141,6 +154,8 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     organizations: jsonEndpoint(loadServiceModel('organizations'), organizationsService),
     lambda: restJsonEndpoint(loadServiceModel('lambda'), lambdaService),
   };
+  // The service name comes from the request: only the table's own keys count (`constructor` is no service).
+  const endpointFor = (service: string): Endpoint => (Object.hasOwn(endpoints, service) ? endpoints[service]! : endpoints.sts!);
 
   // What fails before the handler (a body over the limit, a broken URL or request) still gets
   // an error in the shape of the door it came to — a function URL, Latchkey's own endpoints,
@@ -163,7 +178,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       return status < 500 ? json(400, { code: 'SerializationException', message: error.message }) : json(500, { code: 'ServiceException', message: 'Latchkey failed to answer.' });
     }
     const signed = { method: request.method, rawPath, rawQuery: '', headers: request.headers, body: Buffer.alloc(0) };
-    const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
+    const endpoint = endpointFor(serviceOf(signed));
     const err = tooLarge
       ? new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${BODY_LIMIT} bytes.`, 413)
       : status < 500
@@ -176,7 +191,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       .send(e.body);
   };
   // frameworkErrors: a URL Fastify cannot decode is reported before any route runs.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, frameworkErrors: edgeError });
+  app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, frameworkErrors: edgeError });
   // Every body is kept as raw bytes: SigV4 hashes them, and each codec parses its own format.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -214,16 +229,16 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     const signed = signedRequestOf(request);
     const url = matchFunctionUrl(request.headers.host, signed.rawPath);
     if (url) {
-      const meta = { region: '', requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: baseUrlOf(request) };
+      const meta = { region: '', requestId, sourceIp: request.ip, secureTransport: request.protocol === 'https', baseUrl: publicUrl() };
       try {
         const r = await invokeFunctionUrl(deps, lookup, { urlId: url.urlId, path: url.path, signed, sourceIp: request.ip, meta });
-        return reply.status(r.statusCode).headers({ ...r.headers, 'x-amzn-requestid': requestId }).send(r.body);
+        return reply.status(r.statusCode).headers({ ...r.headers, 'x-amzn-requestid': requestId, ...(url.pathForm ? PATH_FORM_HEADERS : {}) }).send(r.body);
       } catch (e) {
         console.error(`function URL request ${requestId} failed:`, e);
         return reply.status(500).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from('{"Message":"Internal Server Error"}'));
       }
     }
-    const endpoint = endpoints[serviceOf(signed)] ?? endpoints.sts!;
+    const endpoint = endpointFor(serviceOf(signed));
     const send = (e: Encoded) =>
       reply
         .status(e.status)
@@ -240,7 +255,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
         requestId,
         sourceIp: request.ip,
         secureTransport: request.protocol === 'https',
-        baseUrl: baseUrlOf(request),
+        baseUrl: publicUrl(),
       });
       return send(endpoint.encode(operation, output, requestId));
     } catch (e) {
@@ -260,8 +275,8 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     if (!code) return reply.status(403).header('content-type', 'application/xml').send('<Error><Code>AccessDenied</Code><Message>Request has expired or is not valid</Message></Error>');
     return reply.header('content-type', 'application/zip').send(code);
   });
-  registerLatchkeyEndpoints(app, deps, lookup);
-  serveConsole(app, options.consoleProfiles);
+  registerLatchkeyEndpoints(app, deps, lookup, options.localToken);
+  serveConsole(app, options.consoleProfiles, options.localToken);
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
   app.setErrorHandler(edgeError);

@@ -61,6 +61,13 @@ const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 /** The longest X-Amz-Expires a presigned request may carry (7 days). */
 const MAX_EXPIRES_S = 604800;
+/**
+ * How long a presigned request lives at most, whatever X-Amz-Expires says. Only S3 honours
+ * long presigned URLs; for the services Latchkey serves a presigned request is as fresh as a
+ * header-signed one must be. [guess from reports such as aws-sdk-ruby#2887, "a value other
+ * than 900 does not work for anything other than S3"; AWS documents no figure]
+ */
+const MAX_PRESIGNED_LIFETIME_S = 900;
 
 export const SIGNATURE_MISMATCH_MESSAGE =
   'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
@@ -337,10 +344,25 @@ function parseQueryClaim(req: IncomingSignedRequest, query: Array<[string, strin
   }
   const token = queryParam(query, 'X-Amz-Security-Token') ?? header(req, 'x-amz-security-token');
   if (token !== undefined) claim.securityToken = token.trim();
-  const declared = header(req, 'x-amz-content-sha256') ?? queryParam(query, 'X-Amz-Content-Sha256');
+  // smithy hoists the header into the query under its lower-case name.
+  const declared = header(req, 'x-amz-content-sha256') ?? queryParam(query, 'X-Amz-Content-Sha256') ?? queryParam(query, 'x-amz-content-sha256');
   if (declared !== undefined) claim.declaredPayloadHash = declared.trim();
   return checkScope(claim, scope.terminator);
 }
+
+/**
+ * Headers that change what a request means must be covered by its signature: every x-amz-*
+ * header it carries (the operation of a JSON protocol is X-Amz-Target; Lambda's invocation
+ * type, log type and client context are x-amz-* too). Every AWS client signs each one it sends.
+ */
+function unsignedAmzHeader(req: IncomingSignedRequest, claim: Claim): string | undefined {
+  for (const name of Object.keys(req.headers)) {
+    if (name.startsWith('x-amz-') && req.headers[name] !== undefined && !claim.signedHeaders.includes(name)) return name;
+  }
+  return undefined;
+}
+
+const headerTitle = (name: string) => name.split('-').map((w) => (w === 'amz' ? 'Amz' : w.charAt(0).toUpperCase() + w.slice(1))).join('-');
 
 function parseSignedHeaders(v: string): string[] {
   const names = v
@@ -525,13 +547,15 @@ export function canonicalRequest(req: IncomingSignedRequest): string | null {
 const HEX64 = /^[0-9a-fA-F]{64}$/;
 
 /**
- * The HashedPayload values the client may have signed with. Header auth: `x-amz-content-sha256` when sent
- * (SDK v3), else sha256(body) (CLI v1/v2, trap 3). Presigned: the declared value, else UNSIGNED-PAYLOAD
- * (botocore) or sha256(body) (smithy hashes the body it was given, empty if none).
+ * The HashedPayload value the client signed with: `x-amz-content-sha256` (or, presigned,
+ * X-Amz-Content-Sha256) when the request declares one (SDK v3), else sha256(body) (CLI v1/v2,
+ * trap 3; botocore and smithy presign non-S3 requests with the body's hash too). A presigned
+ * request counts as UNSIGNED-PAYLOAD only when it says so: otherwise a presigned ListUsers
+ * could carry a CreateUser in a body the signature never covered.
  */
 function payloadCandidates(claim: Claim, bodyHash: () => string): string[] {
   if (claim.declaredPayloadHash !== undefined) return [claim.declaredPayloadHash];
-  return claim.presigned ? [UNSIGNED_PAYLOAD, bodyHash()] : [bodyHash()];
+  return [bodyHash()];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,15 +609,19 @@ export async function verifySigV4(req: IncomingSignedRequest, lookup: Credential
   if (!parsed.ok) return parsed;
   const claim = parsed.claim;
   const service = claim.service;
+  const unsigned = unsignedAmzHeader(req, claim);
+  // [guess: the wording of the confirmed 'Host' case, for the header that is not signed]
+  if (unsigned !== undefined) return fail('IncompleteSignature', `'${headerTitle(unsigned)}' must be a 'SignedHeader' in the AWS Authorization.`, service);
 
   // Time: ±15 minutes for header auth; presigned URLs live X-Amz-Expires seconds (15 minutes if absent)
   // and may not be dated more than 15 minutes ahead.
   const age = now.getTime() - claim.signedAt.getTime();
   if (age < -MAX_SKEW_MS) return fail('RequestExpired', notYetCurrentMessage(claim.signedAt, now), service);
-  if (claim.presigned && claim.expires !== undefined) {
-    if (age > claim.expires * 1000) {
+  if (claim.presigned) {
+    const lifetime = Math.min(claim.expires ?? MAX_PRESIGNED_LIFETIME_S, MAX_PRESIGNED_LIFETIME_S);
+    if (age > lifetime * 1000) {
       // [guess: AWS's wording for an expired presigned URL outside S3 is not recorded; same format, window in seconds]
-      return fail('RequestExpired', expiredMessage(claim.signedAt, now, claim.expires * 1000, `${claim.expires} sec.`), service);
+      return fail('RequestExpired', expiredMessage(claim.signedAt, now, lifetime * 1000, `${lifetime} sec.`), service);
     }
   } else if (age > MAX_SKEW_MS) {
     return fail('RequestExpired', expiredMessage(claim.signedAt, now, MAX_SKEW_MS, '15 min.'), service);
@@ -639,7 +667,9 @@ export async function verifySigV4(req: IncomingSignedRequest, lookup: Credential
 
   // The signature covers the declared payload hash; the body must be what it declares.
   if (matched === UNSIGNED_PAYLOAD) {
-    if (!claim.presigned) return fail('SignatureMismatch', SIGNATURE_MISMATCH_MESSAGE, service);
+    // Only a presigned request may leave its payload unsigned, and then it may carry none: the
+    // services served here read operations and parameters from bodies.
+    if (!claim.presigned || req.body.length > 0) return fail('SignatureMismatch', SIGNATURE_MISMATCH_MESSAGE, service);
   } else if (claim.declaredPayloadHash !== undefined) {
     if (!HEX64.test(matched) || matched.toLowerCase() !== hashBody()) {
       return fail('SignatureMismatch', SIGNATURE_MISMATCH_MESSAGE, service);

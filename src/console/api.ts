@@ -32,8 +32,11 @@ export function saveSession(s: Session): void {
   sessionStorage.setItem(KEY, JSON.stringify(s));
 }
 
+const SIGN_IN_TOKEN = 'latchkey.signInToken';
+
 export function signOut(): void {
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(SIGN_IN_TOKEN);
 }
 
 type Keys = Pick<Session, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>;
@@ -74,10 +77,25 @@ export async function latchkeyGet<T>(path: string, service: string): Promise<T> 
   return body;
 }
 
-/** The state directory's profiles, offered by the server to a browser on this machine only. */
+/**
+ * The sign-in token `latchkey serve` prints in the console's address (`#sign-in=…`): taken
+ * off the address bar at once and kept for the tab, like the keys.
+ */
+export function takeSignInToken(): string | undefined {
+  const m = /(?:^#|&)sign-in=([A-Za-z0-9_-]+)/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem(SIGN_IN_TOKEN, m[1]!);
+    history.replaceState(null, '', location.pathname + location.search);
+  }
+  return sessionStorage.getItem(SIGN_IN_TOKEN) ?? undefined;
+}
+
+/** The state directory's profiles: the server gives them only for the sign-in token it printed. */
 export async function localProfiles(): Promise<Record<string, { accessKeyId: string; secretAccessKey: string }>> {
+  const token = takeSignInToken();
+  if (!token) return {};
   try {
-    const res = await fetch('/console/profiles.json');
+    const res = await fetch('/console/profiles.json', { headers: { 'x-latchkey-local-token': token } });
     return res.ok ? ((await res.json()) as Record<string, { accessKeyId: string; secretAccessKey: string }>) : {};
   } catch {
     return {};

@@ -2,7 +2,7 @@
 // (#/functions, #/functions/<name>?tab=permissions&q=<qualifier>, #/layers, #/access,
 // #/activity). Every page reads and writes through api.ts as the signed-in identity.
 
-import { currentSession, signOut } from './api.js';
+import { currentSession, signOut, takeSignInToken } from './api.js';
 import { h, render } from './dom.js';
 import { accessPage } from './pages/access.js';
 import { activityPage } from './pages/activity.js';
@@ -61,6 +61,7 @@ async function page(route: Route, main: HTMLElement): Promise<void> {
 }
 
 async function show(): Promise<void> {
+  takeSignInToken();
   const route = parseHash(location.hash);
   const root = document.getElementById('app')!;
   const main = h('main', { id: 'main' });

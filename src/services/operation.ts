@@ -24,6 +24,8 @@ export interface Deps {
    * credentials expire without waiting the 15-minute minimum.
    */
   sessionTimeScale?: number;
+  /** The URL that reaches this server (configured, or where it listens; never a request's Host). */
+  publicUrl(): string;
 }
 
 export interface OperationContext<I = Record<string, unknown>> {
@@ -32,7 +34,7 @@ export interface OperationContext<I = Record<string, unknown>> {
   /** The region from the request's credential scope. */
   region: string;
   requestId: string;
-  /** Where the request came in (`http://127.0.0.1:4570`), for URLs pointing back at Latchkey. */
+  /** The server's public URL (`http://127.0.0.1:4570`), for URLs pointing back at Latchkey. */
   baseUrl: string;
   deps: Deps;
 }

@@ -38,7 +38,7 @@ export async function execute(
   caller: Caller,
   meta: RequestMeta,
 ): Promise<Output> {
-  const op = service.operations[operation];
+  const op = Object.hasOwn(service.operations, operation) ? service.operations[operation] : undefined;
   if (!op) throw new AwsError('NotImplemented', `Latchkey does not implement ${operation} yet.`, 501, 'Receiver');
   const ctx = { input, caller, region: meta.region, requestId: meta.requestId, baseUrl: meta.baseUrl, deps };
   const checks = await op.authorize(ctx);

@@ -238,6 +238,15 @@ describe('negative cases on captured requests', () => {
     assertFail(await verifySigV4(withHeaders(sdkPost.request, { 'x-amz-user-agent': 'evil' }), lookup, sdkPost.signedAt), 'SignatureMismatch');
     assertFail(await verifySigV4(withHeaders(cliArn.request, { 'content-type': undefined }), lookup, cliArn.signedAt), 'SignatureMismatch');
     assertOk(await verifySigV4(withHeaders(cliArn.request, { 'user-agent': 'other', 'x-extra': '1' }), lookup, cliArn.signedAt));
+    // …but no x-amz-* header may ride along unsigned: it could change the operation (X-Amz-Target)
+    // or how Lambda runs it (X-Amz-Invocation-Type).
+    for (const name of ['x-amz-target', 'x-amz-invocation-type', 'x-amz-anything']) {
+      assertFail(
+        await verifySigV4(withHeaders(cliArn.request, { [name]: 'x' }), lookup, cliArn.signedAt),
+        'IncompleteSignature',
+        new RegExp(`^'${name.replace(/(^|-)([a-z])/g, (m) => m.toUpperCase()).replace('X-Amz', 'X-Amz')}' must be a 'SignedHeader'`, 'i'),
+      );
+    }
     // Whitespace inside a signed value is canonicalised (trimmed, runs collapsed).
     assertOk(await verifySigV4(withHeaders(sdkPost.request, { 'amz-sdk-request': 'attempt=1;   max=1' }), lookup, sdkPost.signedAt));
   });
@@ -704,9 +713,10 @@ describe('presigned URLs (SignatureV4.presign)', () => {
     assertFail(await verifySigV4(req, freshLookup, new Date(SIGNING_DATE.getTime() - 16 * 60_000)), 'RequestExpired', /^Signature not yet current/);
   });
 
-  test('a long X-Amz-Expires outlives the 15-minute header window', async () => {
-    const req = await presign(getCallerIdentity, { expiresIn: 3600 });
-    assertOk(await verifySigV4(req, freshLookup, new Date(SIGNING_DATE.getTime() + 59 * 60_000)));
+  test('a presigned request lives at most 15 minutes, whatever X-Amz-Expires says (S3 alone honours more)', async () => {
+    const req = await presign(getCallerIdentity, { expiresIn: 7 * 24 * 3600 });
+    assertOk(await verifySigV4(req, freshLookup, new Date(SIGNING_DATE.getTime() + 15 * 60_000)));
+    assertFail(await verifySigV4(req, freshLookup, new Date(SIGNING_DATE.getTime() + 15 * 60_000 + 1000)), 'RequestExpired', /\(20261122T121501Z - 900 sec\.\)$/);
   });
 
   test('tampered presigned URLs', async () => {
@@ -727,22 +737,22 @@ describe('presigned URLs (SignatureV4.presign)', () => {
     assertFail(await verifySigV4(without, freshLookup, SIGNING_DATE), 'TokenMissing');
   });
 
-  test('UNSIGNED-PAYLOAD is allowed in presigned requests, declared or not', async () => {
+  test('a presigned request is UNSIGNED-PAYLOAD only when it says so, and then carries no body', async () => {
     const body = 'Action=GetCallerIdentity&Version=2011-06-15';
-    const declared = await presign(
-      { method: 'POST', path: '/', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, body },
-      { unhoist: ['x-amz-content-sha256'] },
-    );
-    assert.equal(declared.headers['x-amz-content-sha256'], 'UNSIGNED-PAYLOAD');
-    assertOk(await verifySigV4(declared, freshLookup, SIGNING_DATE));
-    // Hoisted into the query under its lower-case name: the verifier still finds the signed hash.
+    // Hoisted into the query under its lower-case name: the verifier still finds the declared hash.
     const hoisted = await presign({ method: 'GET', path: '/', query: { Action: 'GetCallerIdentity' }, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } });
     assert.match(hoisted.rawQuery, /x-amz-content-sha256=UNSIGNED-PAYLOAD/);
     assertOk(await verifySigV4(hoisted, freshLookup, SIGNING_DATE));
-    // smithy hashes a body it is given: sha256(body) is the other candidate.
+    // The same URL sent with a body the signature does not cover.
+    assertFail(await verifySigV4(with_(hoisted, { method: 'POST', body: Buffer.from('Action=CreateUser&UserName=x&Version=2010-05-08') }), freshLookup, SIGNING_DATE), 'SignatureMismatch');
+    // smithy hashes a body it is given, and so does botocore: sha256(body) is what an undeclared presigned request signed.
     const hashed = await presign({ method: 'POST', path: '/', body });
     assertOk(await verifySigV4(hashed, freshLookup, SIGNING_DATE));
     assertFail(await verifySigV4(with_(hashed, { body: Buffer.from(body + '&x=1') }), freshLookup, SIGNING_DATE), 'SignatureMismatch');
+    // A presigned ListUsers (empty body signed) replayed as a CreateUser.
+    const listUsers = await presign({ method: 'GET', path: '/', query: { Action: 'ListUsers', Version: '2010-05-08' } });
+    assertOk(await verifySigV4(listUsers, freshLookup, SIGNING_DATE));
+    assertFail(await verifySigV4(with_(listUsers, { method: 'POST', body: Buffer.from('Action=CreateUser&UserName=x&Version=2010-05-08') }), freshLookup, SIGNING_DATE), 'SignatureMismatch');
   });
 
   test('incomplete or invalid presigned parameters', async () => {

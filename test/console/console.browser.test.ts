@@ -36,7 +36,8 @@ const lambda = () => new LambdaClient(sdkConfig(server, 'owner'));
 const policyOf = async () => JSON.parse((await lambda().send(new GetPolicyCommand({ FunctionName: 'my-function' }))).Policy!) as { Statement: Record<string, unknown>[] };
 
 async function signIn(profile: string) {
-  await page.goto(`${server.endpoint}/console/`);
+  // The address `latchkey serve` prints: the local token lets the console offer the profiles.
+  await page.goto(`${server.endpoint}/console/#sign-in=${server.localToken}`);
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await page.getByLabel('Profile', { exact: true }).selectOption(profile);
   // By keyboard: from the profile select, Tab reaches the button and Enter presses it.

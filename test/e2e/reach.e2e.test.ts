@@ -23,7 +23,7 @@ import {
   DeleteFunctionUrlConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { IAMClient, CreateRoleCommand, CreateUserCommand, CreateAccessKeyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { sdkConfig, startServer, startWitness, type RunningServer, type Witness, LAMBDA_TRUST_POLICY, refusal } from './support.js';
+import { emitRequest, sdkConfig, startServer, startWitness, type RunningServer, type Witness, LAMBDA_TRUST_POLICY, refusal } from './support.js';
 import { signRequest } from './signing.js';
 
 const OWNER = '123456789012';
@@ -66,7 +66,7 @@ async function eventsOf(name: string, atLeast = 0): Promise<Received[]> {
 }
 
 async function emit(body: Record<string, unknown>) {
-  const res = await fetch(`${server.endpoint}/_latchkey/emit`, { method: 'POST', body: JSON.stringify(body) });
+  const res = await emitRequest(server, body);
   return { status: res.status, requestId: res.headers.get('x-amzn-requestid')!, result: (await res.json()) as Received };
 }
 
@@ -181,7 +181,7 @@ describe('service events', () => {
   });
 
   test('bad requests get an error, not a crash', async () => {
-    const res = await fetch(`${server.endpoint}/_latchkey/emit`, { method: 'POST', body: '{not json' });
+    const res = await emitRequest(server, '{not json');
     assert.equal(res.status, 400);
     assert.equal((await emit({ service: 'carrier-pigeon', function: fnArn('skill') })).status, 400);
     assert.equal((await emit({ service: 's3', function: fnArn('skill') })).status, 400, 'bucket is required');

@@ -120,6 +120,64 @@ describe('SigV4 at the server', () => {
   });
 });
 
+describe('what must be signed', () => {
+  test('an unsigned X-Amz-Target cannot switch a JSON operation', async () => {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { HttpRequest } = await import('@smithy/protocol-http');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const url = new URL(server.endpoint);
+    // Signed with the target left out of SignedHeaders, then the target added: a read turned into a write.
+    const signer = new SignatureV4({ credentials: owner(), region: 'us-east-1', service: 'organizations', sha256: Sha256 });
+    const request = new HttpRequest({
+      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/',
+      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1' },
+      body: '{"Content":"{}","Description":"d","Name":"probe-scp","Type":"SERVICE_CONTROL_POLICY"}',
+    });
+    const s = await signer.sign(request);
+    const res = await fetch(server.endpoint, {
+      method: 'POST',
+      headers: { ...(s.headers as Record<string, string>), 'x-amz-target': 'AWSOrganizationsV20161128.CreatePolicy' },
+      body: request.body as string,
+    });
+    const body = (await res.json()) as { __type: string; message: string };
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.match(body.__type, /IncompleteSignature/);
+    assert.equal(body.message, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+  });
+
+  test('a presigned ListUsers cannot carry a CreateUser in its body', async () => {
+    const { SignatureV4 } = await import('@smithy/signature-v4');
+    const { HttpRequest } = await import('@smithy/protocol-http');
+    const { Sha256 } = await import('@aws-crypto/sha256-js');
+    const url = new URL(server.endpoint);
+    const signer = new SignatureV4({ credentials: owner(), region: 'us-east-1', service: 'iam', sha256: Sha256 });
+    const p = await signer.presign(new HttpRequest({
+      method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/',
+      query: { Action: 'ListUsers', Version: '2010-05-08' }, headers: { host: url.host },
+    }), { expiresIn: 300 });
+    const query = new URLSearchParams(p.query as Record<string, string>);
+    assert.equal((await fetch(`${server.endpoint}/?${query}`)).status, 200, 'as presigned, it works');
+    const name = `probe-presigned-${Date.now()}`;
+    const res = await fetch(`${server.endpoint}/?${query}`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `Action=CreateUser&Version=2010-05-08&UserName=${name}`,
+    });
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /<Code>SignatureDoesNotMatch<\/Code>/);
+    assert.equal(await userExists(name), false);
+  });
+
+  test('service names from the request are only looked up, never run: constructor, __proto__, toString', async () => {
+    for (const service of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const r = await signed({ credentials: owner(), body: createUserBody(), service });
+      const res = await send(r);
+      assert.ok(res.status < 500, `${service}: ${res.status} ${res.text}`);
+      const unknown = await signed({ credentials: { accessKeyId: 'AKIANOSUCHKEY0000000', secretAccessKey: 'x'.repeat(40) }, body: createUserBody(), service });
+      assert.ok((await send(unknown)).status < 500, service);
+    }
+    assert.equal(await userExists(`probe-${probe}`), false);
+  });
+});
+
 describe('presigned query authentication', () => {
   async function presigned(expiresIn: number, at?: Date) {
     const { SignatureV4 } = await import('@smithy/signature-v4');
@@ -150,5 +208,12 @@ describe('presigned query authentication', () => {
     const res = await presigned(60, new Date(Date.now() - 10 * 60_000));
     assert.equal(res.status, 403);
     assert.match(await res.text(), /<Code>(SignatureDoesNotMatch|AccessDenied)<\/Code>/);
+  });
+
+  test('a week-long X-Amz-Expires buys no more than 15 minutes', async () => {
+    assert.equal((await presigned(7 * 24 * 3600, new Date(Date.now() - 14 * 60_000))).status, 200);
+    const res = await presigned(7 * 24 * 3600, new Date(Date.now() - 16 * 60_000));
+    assert.equal(res.status, 403);
+    assert.match(await res.text(), /<Message>Signature expired: .* - 900 sec\.\)<\/Message>/);
   });
 });

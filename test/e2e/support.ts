@@ -12,6 +12,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { readProfiles as readProfilesFile, type ProfileCredentials } from '../../src/latchkeyClient.js';
+import { LOCAL_TOKEN_HEADER, readLocalToken } from '../../src/localToken.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
@@ -23,6 +24,8 @@ export interface RunningServer {
   stateDir: string;
   process: ChildProcess;
   profiles: Record<string, Profile>;
+  /** The state directory's local token (console profile sign-in, service events). */
+  localToken: string;
   /** Environment for the AWS CLI: the generated shared files, the endpoint, no real AWS config. */
   cliEnv(profile: string): NodeJS.ProcessEnv;
   output(): string;
@@ -88,6 +91,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     stateDir,
     process: child,
     profiles: readProfiles(stateDir),
+    localToken: readLocalToken(stateDir),
     output: () => output,
     cliEnv: (profile) => ({
       PATH: process.env.PATH,
@@ -109,6 +113,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       await exited;
     },
   };
+}
+
+/** POSTs a service event to /_latchkey/emit as `latchkey emit` does (JSON, with the local token). */
+export function emitRequest(server: RunningServer, body: unknown): Promise<Response> {
+  return fetch(`${server.endpoint}/_latchkey/emit`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    headers: { 'content-type': 'application/json', [LOCAL_TOKEN_HEADER]: server.localToken },
+  });
 }
 
 /** SDK v3 client settings for a profile of the server. */

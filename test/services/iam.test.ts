@@ -70,7 +70,7 @@ async function fails(promise: Promise<unknown>, code: string, message: string | 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-iam-'));
   store = await openSqliteStore(dir);
-  deps = { store, policies: new PolicyCache(), revision: { value: 0 }, now: () => new Date(), decisions: new DecisionLog() };
+  deps = { store, policies: new PolicyCache(), revision: { value: 0 }, now: () => new Date(), decisions: new DecisionLog(), publicUrl: () => 'http://127.0.0.1:4570' };
   const at = new Date().toISOString();
   await store.putOrganization({ organizationId: 'o-test000001', managementAccountId: ACCOUNT, rootId: 'r-test', featureSet: 'ALL' });
   await store.putAccount({ accountId: ACCOUNT, name: 'owner', email: 'o@example.com', organizationId: 'o-test000001', parentId: 'r-test', joinedAt: at });

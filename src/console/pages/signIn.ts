@@ -1,5 +1,5 @@
-// Sign-in: an access key pair (and session token), or on this machine one of the state
-// directory's profiles. The keys are checked with STS GetCallerIdentity and kept for the tab.
+// Sign-in: an access key pair (and session token), or one of the state directory's profiles
+// when the console was opened with the sign-in token `latchkey serve` printed. The keys are checked with STS GetCallerIdentity and kept for the tab.
 
 import { localProfiles, saveSession, sts } from '../api.js';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -41,7 +41,7 @@ export async function signInPage(main: HTMLElement): Promise<void> {
         'form',
         { 'aria-labelledby': 'profile-title', onsubmit: (e: Event) => { e.preventDefault(); void signIn(profiles[profile.value]!); } },
         h('h2', { id: 'profile-title' }, 'With a profile of this Latchkey'),
-        field('Profile', profile, 'Offered to browsers on this machine only.'),
+        field('Profile', profile, 'Offered to the browser that opened the address latchkey serve printed.'),
         h('button', { type: 'submit' }, 'Sign in with profile'),
       )
     : null;

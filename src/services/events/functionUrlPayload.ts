@@ -13,6 +13,7 @@
 //    payload formats, cookies) and the payload format 2.0 rules of
 //    https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html
 
+import { validateHeaderName, validateHeaderValue } from 'node:http';
 import { clfTime, cookiesOf, joinRepeated, parseQuery, traceHeader, type ApiGatewayHttpProxyEvent, type EventEnv } from './shapes.js';
 
 export type FunctionUrlAuthType = 'NONE' | 'AWS_IAM';
@@ -282,6 +283,16 @@ function statusOf(v: unknown): number | undefined {
  *   and managed runtimes never produce invalid JSON.
  * - An explicit format whose statusCode is not an HTTP status: also 502 (a guess likewise).
  */
+function validHeader(name: string, value: string | string[]): boolean {
+  try {
+    validateHeaderName(name);
+    for (const v of Array.isArray(value) ? value : [value]) validateHeaderValue(name, v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function functionUrlResponse(result: Buffer): FunctionUrlHttpResponse {
   const text = utf8Text(result);
   let value: unknown;
@@ -313,6 +324,9 @@ export function functionUrlResponse(result: Buffer): FunctionUrlHttpResponse {
     const existing = headers['set-cookie'];
     headers['set-cookie'] = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), ...cookies];
   }
+  // A header no HTTP response can carry (a control character, a bad name) makes the answer
+  // unusable: AWS's front end answers 502, as for any function error it cannot pass on.
+  if (!Object.entries(headers).every(([name, v]) => validHeader(name, v))) return functionUrlErrorResponse();
 
   let body: Buffer;
   const b = value.body;

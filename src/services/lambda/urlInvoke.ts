@@ -25,14 +25,26 @@ import { functionRef } from './resources.js';
 const HOST_FORM = /^([a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.(?:localhost|on\.aws)(?::\d+)?$/i;
 const PATH_FORM = /^\/lambda-url\/([a-z0-9]{32})(\/.*)?$/i;
 
-/** The URL id and the path the function sees, when a request is for a function URL. */
-export function matchFunctionUrl(host: string | undefined, rawPath: string): { urlId: string; path: string } | undefined {
+/**
+ * The URL id and the path the function sees, when a request is for a function URL. `pathForm`:
+ * it came to the server's own address, the console's origin (see PATH_FORM_HEADERS).
+ */
+export function matchFunctionUrl(host: string | undefined, rawPath: string): { urlId: string; path: string; pathForm: boolean } | undefined {
   const byHost = host ? HOST_FORM.exec(host) : null;
-  if (byHost) return { urlId: byHost[1]!.toLowerCase(), path: rawPath };
+  if (byHost) return { urlId: byHost[1]!.toLowerCase(), path: rawPath, pathForm: false };
   const byPath = PATH_FORM.exec(rawPath);
-  if (byPath) return { urlId: byPath[1]!.toLowerCase(), path: byPath[2] ?? '/' };
+  if (byPath) return { urlId: byPath[1]!.toLowerCase(), path: byPath[2] ?? '/', pathForm: true };
   return undefined;
 }
+
+/**
+ * Added to answers of the path form: a function's page there would be same-origin with the
+ * console (its sign-in token and keys in sessionStorage, its requests). `sandbox` makes a
+ * browser give the page an origin of its own, so it can read nothing of the console's. The
+ * host form (`<id>.lambda-url.<region>.localhost`) is an origin of its own already and is
+ * answered as AWS answers.
+ */
+export const PATH_FORM_HEADERS = { 'content-security-policy': 'sandbox allow-scripts allow-forms allow-popups' };
 
 export interface UrlRequest {
   urlId: string;
