@@ -134,8 +134,8 @@ export interface LatchkeyServer {
 
 export function createServer(options: ServerOptions): LatchkeyServer {
   const now = options.now ?? (() => new Date());
-  let app: FastifyInstance | undefined;
-  const publicUrl = () => options.publicUrl ?? listeningUrl(app!.server.address());
+  // Called only once the server listens, when `app` below exists.
+  const publicUrl = () => options.publicUrl ?? listeningUrl(app.server.address());
   const deps = {
     publicUrl,
     store: options.store,
@@ -191,7 +191,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       .send(e.body);
   };
   // frameworkErrors: a URL Fastify cannot decode is reported before any route runs.
-  app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, frameworkErrors: edgeError });
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, frameworkErrors: edgeError });
   // Every body is kept as raw bytes: SigV4 hashes them, and each codec parses its own format.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
