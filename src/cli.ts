@@ -179,10 +179,12 @@ program
   .action(reported(async (service: string, opts: Record<string, string>) => {
     const { endpoint, stateDir, detail, ...rest } = opts;
     const body = { service, ...rest, ...(detail !== undefined ? { detail: JSON.parse(detail) as unknown } : {}) };
+    const token = readLocalToken(stateDir!);
     const res = await fetchLatchkey(new URL('/_latchkey/emit', endpoint ?? serverEndpoint(stateDir!)), {
       method: 'POST',
       body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json', [LOCAL_TOKEN_HEADER]: readLocalToken(stateDir!) },
+      // Without the token the server says what is missing.
+      headers: { 'content-type': 'application/json', ...(token ? { [LOCAL_TOKEN_HEADER]: token } : {}) },
     });
     const result = (await res.json()) as { delivered?: boolean; reason?: string; message?: string };
     console.log(JSON.stringify(result, null, 2));

@@ -21,13 +21,12 @@ export function newLocalToken(stateDir: string): string {
   return token;
 }
 
-/** The token of the server running on a state directory. */
-export function readLocalToken(stateDir: string): string {
-  const file = path.join(path.resolve(stateDir), LOCAL_TOKEN_FILE);
+/** The token of the server running on a state directory (undefined when none runs there, or the file is not readable). */
+export function readLocalToken(stateDir: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8').trim();
+    return fs.readFileSync(path.join(path.resolve(stateDir), LOCAL_TOKEN_FILE), 'utf8').trim();
   } catch {
-    throw new Error(`no local token in ${stateDir} (${file}): is a Latchkey server running on it?`);
+    return undefined;
   }
 }
 

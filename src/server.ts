@@ -224,6 +224,34 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     return { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiresAt: new Date(s.expiresAt) };
   };
 
+  /** Sends an AWS error of a service's protocol, with a new request id. */
+  const sendAwsError = (reply: FastifyReply, endpoint: Endpoint, err: AwsError) => {
+    const requestId = newRequestId();
+    const e = endpoint.encodeError(err, requestId);
+    return reply
+      .status(e.status)
+      .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
+      .send(typeof e.body === 'string' ? Buffer.from(e.body) : e.body);
+  };
+
+  // Before a body is read: a request to the AWS APIs that is not signed, or signed with a key
+  // Latchkey does not know (or any other failure that does not depend on the body), is answered
+  // at once, so that no one without a key can make the server hold megabytes per request.
+  app.addHook('onRequest', async (request, reply) => {
+    const declared = Number(request.headers['content-length'] ?? 0);
+    // No body, or one over the limit (refused with 413 before it is read, below): nothing to protect.
+    if ((request.headers['transfer-encoding'] === undefined && !(declared > 0)) || declared > BODY_LIMIT) return;
+    const rawPath = (request.raw.url ?? '/').split('?')[0]!;
+    if (rawPath.startsWith(LATCHKEY_PATH) || rawPath.startsWith('/console') || rawPath.startsWith(CODE_PATH)) return;
+    if (matchFunctionUrl(request.headers.host, rawPath)) return;
+    const signed = { ...signedRequestOf(request), body: Buffer.alloc(0) };
+    const auth = await verifySigV4(signed, lookup, deps.now(), { beforeSignature: true });
+    if (auth.ok) return;
+    const endpoint = endpointFor(serviceOf(signed));
+    reply.header('connection', 'close');
+    return sendAwsError(reply, endpoint, authError(auth.failure, endpoint.protocol, auth.detail));
+  });
+
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const requestId = newRequestId();
     const signed = signedRequestOf(request);

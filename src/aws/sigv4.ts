@@ -602,9 +602,15 @@ function notYetCurrentMessage(signedAt: Date, now: Date): string {
 
 /**
  * Verifies a SigV4-signed request (Authorization header or presigned query) against the secret `lookup`
- * returns for its access key id. `now` defaults to the current time.
+ * returns for its access key id. `now` defaults to the current time. With `beforeSignature`, stops
+ * before the signature itself: every failure it reports does not depend on the body.
  */
-export async function verifySigV4(req: IncomingSignedRequest, lookup: CredentialLookup, now: Date = new Date()): Promise<SigV4Result> {
+export async function verifySigV4(
+  req: IncomingSignedRequest,
+  lookup: CredentialLookup,
+  now: Date = new Date(),
+  options: { beforeSignature?: boolean } = {},
+): Promise<SigV4Result> {
   const parsed = parseClaim(req);
   if (!parsed.ok) return parsed;
   const claim = parsed.claim;
@@ -644,6 +650,8 @@ export async function verifySigV4(req: IncomingSignedRequest, lookup: Credential
   if (credentials.expiresAt !== undefined && now.getTime() >= credentials.expiresAt.getTime()) {
     return fail('TokenExpired', `the session of access key ${claim.accessKeyId} expired at ${credentials.expiresAt.toISOString()}`, service);
   }
+  // Everything up to here holds whatever the body is: a server may check it before reading one.
+  if (options.beforeSignature) return { ok: true, accessKeyId: claim.accessKeyId, region: claim.region, service: claim.service, signedAt: claim.signedAt };
 
   if (!HEX64.test(claim.signature)) return fail('SignatureMismatch', SIGNATURE_MISMATCH_MESSAGE, service);
   const provided = Buffer.from(claim.signature, 'hex');

@@ -97,6 +97,39 @@ test('an oversized body is refused before it is read, in the shape of the door i
   assert.equal(JSON.parse(emit.body).code, 'RequestEntityTooLargeException');
 });
 
+/** Declares a body under the limit and sends a sliver of it: only an answer given before the body is read can arrive. */
+function partlySent(path: string, headers: Record<string, string>) {
+  const url = new URL(server.endpoint);
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request(
+      { host: url.hostname, port: url.port, method: 'POST', path, headers: { 'content-length': String(6 * 1024 * 1024), ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', () => undefined);
+    req.write('Action=CreateUser&Version=2010-05-08&UserName=');
+  });
+}
+
+// Without the early answer the server would wait for the rest of the body for ever: the timeout ends the test then.
+test('a body without a signature, or signed with an unknown key, is not read: the answer comes first', { timeout: 20_000 }, async () => {
+  const unsigned = await partlySent('/', { 'content-type': 'application/x-www-form-urlencoded' });
+  assert.equal(unsigned.status, 403);
+  assert.match(unsigned.body, /<Code>MissingAuthenticationToken<\/Code>/);
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const unknownKey = await partlySent('/2015-03-31/functions', {
+    'content-type': 'application/json',
+    'x-amz-date': amzDate,
+    authorization: `AWS4-HMAC-SHA256 Credential=AKIANOSUCHKEY0000000/${amzDate.slice(0, 8)}/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+  });
+  assert.equal(unknownKey.status, 403);
+  assert.deepEqual(JSON.parse(unknownKey.body), { message: 'The security token included in the request is invalid.' });
+});
+
 test('URLs that do not decode, paths that try to leave the console, a foreign Host asking for profiles', async () => {
   const badUrl = await fetch(`${server.endpoint}/lambda-url/${'a'.repeat(32)}/%ff%fe?x=%zz`);
   assert.equal(badUrl.status, 400);

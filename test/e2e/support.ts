@@ -91,7 +91,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     stateDir,
     process: child,
     profiles: readProfiles(stateDir),
-    localToken: readLocalToken(stateDir),
+    localToken: readLocalToken(stateDir)!,
     output: () => output,
     cliEnv: (profile) => ({
       PATH: process.env.PATH,
