@@ -62,7 +62,8 @@ export async function resolveCaller(store: Store, accessKeyId: string): Promise<
   const account = await store.getAccount(session.accountId);
   if (session.kind === 'SessionToken') {
     const user = await store.getUser(session.accountId, session.userName ?? '');
-    if (!user) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+    // The user who made the session, not another one created later under the same name.
+    if (!user || user.userId !== session.userId) throw new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
     return { ...userCaller(user, accessKeyId, account), session };
   }
   const role = await store.getRole(session.accountId, roleNameOf(session.roleArn ?? ''));

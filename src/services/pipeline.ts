@@ -28,6 +28,8 @@ export interface ServiceDefinition {
    * Organizations). Only those invalidate the per-caller caches; Lambda's and STS's do not.
    */
   changesIdentities: boolean;
+  /** Callers the service does not take at all, whatever their policies say (an error, or undefined). */
+  refuses?: (caller: Caller) => AwsError | undefined;
 }
 
 export async function execute(
@@ -38,6 +40,8 @@ export async function execute(
   caller: Caller,
   meta: RequestMeta,
 ): Promise<Output> {
+  const refused = service.refuses?.(caller);
+  if (refused) throw refused;
   const op = Object.hasOwn(service.operations, operation) ? service.operations[operation] : undefined;
   if (!op) throw new AwsError('NotImplemented', `Latchkey does not implement ${operation} yet.`, 501, 'Receiver');
   const ctx = { input, caller, region: meta.region, requestId: meta.requestId, baseUrl: meta.baseUrl, deps };

@@ -259,4 +259,13 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'sessions bound to the user id',
+    statements: [
+      // A GetSessionToken session belongs to the user who made it (AIDA…), not to a name a
+      // new user may take after the old one is deleted.
+      `ALTER TABLE sessions ADD COLUMN user_id TEXT`,
+    ],
+  },
 ];

@@ -125,7 +125,7 @@ interface AccessKeyRow { access_key_id: string; secret_access_key: string; statu
 interface SessionRow {
   access_key_id: string; secret_access_key: string; session_token: string; account_id: string; kind: 'AssumedRole' | 'SessionToken';
   role_arn: string | null; role_id: string | null; session_name: string | null; user_name: string | null; session_policy: string | null;
-  session_policy_arns: string; source_identity: string | null; issued_at: string; expires_at: string;
+  session_policy_arns: string; source_identity: string | null; issued_at: string; expires_at: string; user_id: string | null;
 }
 interface PrincipalRow { id: string; name: string }
 
@@ -176,6 +176,7 @@ const toSession = (r: SessionRow): SessionRecord => ({
   accessKeyId: r.access_key_id, secretAccessKey: r.secret_access_key, sessionToken: r.session_token, accountId: r.account_id, kind: r.kind,
   roleArn: r.role_arn, roleId: r.role_id, sessionName: r.session_name, userName: r.user_name, sessionPolicy: r.session_policy,
   sessionPolicyArns: JSON.parse(r.session_policy_arns) as string[], sourceIdentity: r.source_identity, issuedAt: r.issued_at, expiresAt: r.expires_at,
+  userId: r.user_id,
 });
 
 function parseTags(json: string): Tag[] {
@@ -390,7 +391,7 @@ class SqliteStore implements Store {
       deleteAccessKey: p('DELETE FROM access_keys WHERE access_key_id = ? AND user_id = ?'),
       accessKeyExists: p('SELECT 1 FROM access_keys WHERE access_key_id = ?'),
       insertSession: p(`INSERT INTO sessions (access_key_id, secret_access_key, session_token, account_id, kind, role_arn, role_id, session_name,
-        user_name, session_policy, session_policy_arns, source_identity, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+        user_name, session_policy, session_policy_arns, source_identity, issued_at, expires_at, user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       sessionById: p('SELECT * FROM sessions WHERE access_key_id = ?'),
       rootKeyById: p('SELECT * FROM root_access_keys WHERE access_key_id = ?'),
       rootKeysForAccount: p('SELECT * FROM root_access_keys WHERE account_id = ? ORDER BY create_date, access_key_id'),
@@ -1024,7 +1025,7 @@ class SqliteStore implements Store {
       this.requireAccount(s.accountId);
       if (this.s.accessKeyExists.get(s.accessKeyId)) throw new StoreError('AlreadyExists', `Access key ${s.accessKeyId} already exists.`);
       this.s.insertSession.run(s.accessKeyId, s.secretAccessKey, s.sessionToken, s.accountId, s.kind, s.roleArn, s.roleId, s.sessionName,
-        s.userName, s.sessionPolicy, JSON.stringify(s.sessionPolicyArns), s.sourceIdentity, s.issuedAt, s.expiresAt);
+        s.userName, s.sessionPolicy, JSON.stringify(s.sessionPolicyArns), s.sourceIdentity, s.issuedAt, s.expiresAt, s.userId);
     }, { exists: `Access key ${s.accessKeyId} already exists.` });
   }
 

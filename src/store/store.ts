@@ -148,6 +148,8 @@ export interface SessionRecord {
   sessionName: string | null;
   /** SessionToken: the IAM user whose long-term key made it; AssumedRole: null. */
   userName: string | null;
+  /** SessionToken: that user's id (AIDA…): a later user of the same name is someone else. */
+  userId: string | null;
   /** Session policy JSON passed to AssumeRole, or null. */
   sessionPolicy: string | null;
   /** Managed policy ARNs passed as session policies. */

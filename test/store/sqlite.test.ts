@@ -92,7 +92,7 @@ const accessKey = (userName: string, extra: Partial<AccessKeyRecord> = {}): Acce
 });
 const session = (extra: Partial<SessionRecord> = {}): SessionRecord => ({
   accessKeyId: id('ASIA'), secretAccessKey: 'ssecret', sessionToken: 'token', accountId: OWNER, kind: 'AssumedRole',
-  roleArn: `arn:aws:iam::${OWNER}:role/r`, roleId: 'AROAEXAMPLE', sessionName: 's', userName: null, sessionPolicy: null,
+  roleArn: `arn:aws:iam::${OWNER}:role/r`, roleId: 'AROAEXAMPLE', sessionName: 's', userName: null, userId: null, sessionPolicy: null,
   sessionPolicyArns: [], sourceIdentity: null, issuedAt: AT, expiresAt: '2024-01-01T01:00:00.000Z', ...extra,
 });
 

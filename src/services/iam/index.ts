@@ -1,5 +1,6 @@
 // The IAM service: every operation Latchkey implements, by its AWS name.
 
+import { AwsError } from '../../aws/errors.js';
 import type { ServiceDefinition } from '../pipeline.js';
 import { accessKeyOperations } from './accessKeys.js';
 import { groupOperations } from './groups.js';
@@ -21,4 +22,8 @@ export const iamService: ServiceDefinition = {
   },
   accessDeniedCode: 'AccessDenied',
   changesIdentities: true,
+  // GetSessionToken credentials may call IAM only with MFA (which Latchkey's users never
+  // have); AWS answers with this recorded text (aws/aws-cli#8918: no final period).
+  refuses: (caller) =>
+    caller.session?.kind === 'SessionToken' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid', 403) : undefined,
 };

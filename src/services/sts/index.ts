@@ -36,6 +36,20 @@ async function findRole(ctx: OperationContext<AssumeRoleInput>) {
   return role && role.arn === ctx.input.RoleArn ? role : null;
 }
 
+/**
+ * The source identity of the new session: the one the caller's session carries (it persists
+ * through role chaining and cannot be changed), else the one asked for.
+ */
+function sourceIdentityOf(ctx: OperationContext<AssumeRoleInput>): string | null {
+  const carried = ctx.caller.session?.sourceIdentity ?? null;
+  const asked = ctx.input.SourceIdentity ?? null;
+  if (carried !== null && asked !== null && asked !== carried) {
+    // [guess: AWS documents that the value cannot be changed, not the error it answers]
+    throw new AwsError('ValidationError', `SourceIdentity cannot be changed during the role session: it is ${carried}`, 400);
+  }
+  return carried ?? asked;
+}
+
 function credentialsShape(s: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiresAt: string }) {
   return {
     AccessKeyId: s.accessKeyId,
@@ -58,30 +72,32 @@ const operations: ServiceOperations = {
     async authorize(ctx: OperationContext<AssumeRoleInput>) {
       const { input } = ctx;
       const role = await findRole(ctx);
+      const sourceIdentity = sourceIdentityOf(ctx);
       const context = {
         'sts:RoleSessionName': input.RoleSessionName,
         ...(input.ExternalId !== undefined ? { 'sts:ExternalId': input.ExternalId } : {}),
-        ...(input.SourceIdentity !== undefined ? { 'sts:SourceIdentity': input.SourceIdentity } : {}),
+        ...(sourceIdentity !== null ? { 'sts:SourceIdentity': sourceIdentity } : {}),
         ...requestTagContext(input.Tags ?? []),
       };
-      return [
-        {
-          action: 'sts:AssumeRole',
-          resource: input.RoleArn,
-          resourceAccount: parseArn(input.RoleArn)?.account ?? ctx.caller.accountId,
-          context,
-          // A role that does not exist has no trust policy, so nobody may assume it; AWS
-          // answers AccessDenied, not NoSuchEntity, so as not to reveal which roles exist.
-          ...(role
-            ? {
-                resourcePolicy: ctx.deps.policies.get(`trust/${role.arn}`, role.assumeRolePolicyDocument, role.assumeRolePolicyDocument, {
-                  kind: 'trust',
-                }),
-              }
-            : {}),
-          resourcePolicyMustAllow: true,
-        },
-      ];
+      const onTheRole = (action: string) => ({
+        action,
+        resource: input.RoleArn,
+        resourceAccount: parseArn(input.RoleArn)?.account ?? ctx.caller.accountId,
+        context,
+        // A role that does not exist has no trust policy, so nobody may assume it; AWS
+        // answers AccessDenied, not NoSuchEntity, so as not to reveal which roles exist.
+        ...(role
+          ? {
+              resourcePolicy: ctx.deps.policies.get(`trust/${role.arn}`, role.assumeRolePolicyDocument, role.assumeRolePolicyDocument, {
+                kind: 'trust',
+              }),
+            }
+          : {}),
+        resourcePolicyMustAllow: true,
+      });
+      // A source identity, given or carried over from the caller's session, must be allowed
+      // by the caller's policies and the role's trust policy alike.
+      return [onTheRole('sts:AssumeRole'), ...(sourceIdentity !== null ? [onTheRole('sts:SetSourceIdentity')] : [])];
     },
     async handle(ctx: OperationContext<AssumeRoleInput>) {
       const { input, deps, caller } = ctx;
@@ -117,7 +133,7 @@ const operations: ServiceOperations = {
         sessionName: input.RoleSessionName,
         sessionPolicy: input.Policy ?? null,
         sessionPolicyArns: (input.PolicyArns ?? []).map((p) => p.arn),
-        sourceIdentity: input.SourceIdentity ?? null,
+        sourceIdentity: sourceIdentityOf(ctx),
         issuedAt: now,
         expiresAt: new Date(now.getTime() + duration * 1000 * (deps.sessionTimeScale ?? 1)),
       });
@@ -129,7 +145,7 @@ const operations: ServiceOperations = {
           Arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${input.RoleSessionName}`,
         },
         ...(packedSize !== undefined ? { PackedPolicySize: packedSize } : {}),
-        ...(input.SourceIdentity !== undefined ? { SourceIdentity: input.SourceIdentity } : {}),
+        ...(session.sourceIdentity !== null ? { SourceIdentity: session.sourceIdentity } : {}),
       };
     },
   },
@@ -154,6 +170,7 @@ const operations: ServiceOperations = {
         roleId: null,
         sessionName: null,
         userName: caller.user.userName,
+        userId: caller.user.userId,
         sessionPolicy: null,
         sessionPolicyArns: [],
         sourceIdentity: null,

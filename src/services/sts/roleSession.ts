@@ -24,6 +24,7 @@ export function newRoleSession(role: Pick<RoleRecord, 'accountId' | 'arn' | 'rol
     roleId: role.roleId,
     sessionName: o.sessionName,
     userName: null,
+    userId: null,
     sessionPolicy: o.sessionPolicy ?? null,
     sessionPolicyArns: o.sessionPolicyArns ?? [],
     sourceIdentity: o.sourceIdentity ?? null,
