@@ -16,7 +16,7 @@ import { signedRequestOf } from './httpRequest.js';
 import { LOCAL_TOKEN_HEADER, sameSecret } from './localToken.js';
 import { accessReport } from './services/accessReport.js';
 import { cachedCaller, type Caller } from './services/caller.js';
-import type { DecisionLog, DecisionRecord } from './services/decisionLog.js';
+import { decisionSeenBy, type DecisionLog, type DecisionRecord } from './services/decisionLog.js';
 import { emitEvent, type EmitRequest } from './services/events/emit.js';
 import { describeDecision } from './services/explainDecision.js';
 import { requestId as newRequestId } from './services/ids.js';
@@ -28,6 +28,12 @@ export const LATCHKEY_PATH = '/_latchkey';
 /** Answers JSON with the request id AWS clients look for. */
 const jsonSender = (reply: FastifyReply, requestId: string) => (status: number, body: unknown) =>
   reply.status(status).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from(JSON.stringify(body)));
+
+/** A decision as the caller's account may see it, with its text. */
+const shown = (record: DecisionRecord, accountId: string) => {
+  const seen = decisionSeenBy(record, accountId);
+  return { ...seen, text: describeDecision(seen) };
+};
 
 /** A decision concerns an account when its caller or its resource belongs to it. */
 const concerns = (accountId: string) => (r: DecisionRecord) => r.callerAccount === accountId || r.resourceAccount === accountId;
@@ -90,11 +96,11 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
       .filter((r) => has(r.caller, q.principal) && has(r.action, q.action) && (!q.decision || r.decision === q.decision))
       .slice(-limit)
       .reverse();
-    return { body: { decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
+    return { body: { decisions: records.map((r) => shown(r, caller.accountId)) } };
   }));
   app.get(`${LATCHKEY_PATH}/decisions/:requestId`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
     const { requestId } = request.params as { requestId: string };
     const records = deps.decisions.find(requestId).filter(concerns(caller.accountId));
-    return { status: records.length ? 200 : 404, body: { requestId, decisions: records.map((r) => ({ ...r, text: describeDecision(r) })) } };
+    return { status: records.length ? 200 : 404, body: { requestId, decisions: records.map((r) => shown(r, caller.accountId)) } };
   }));
 }

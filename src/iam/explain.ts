@@ -39,7 +39,9 @@ export function accessDeniedMessage(
 export function describeStatement(r: StatementReason): string {
   const sid = r.sid ? ` (Sid "${r.sid}")` : '';
   const via = r.principalMatch ? `, principal matched as ${r.principalMatch}` : '';
-  return `${r.effect} by ${POLICY_TYPE_NAMES[r.policyType]} ${r.policyId || '(unnamed)'} statement ${r.statement}${sid}${via}`;
+  // A statement whose place is not shown (statement < 0) is another account's.
+  const place = r.statement >= 0 ? ` statement ${r.statement}` : '';
+  return `${r.effect} by ${POLICY_TYPE_NAMES[r.policyType]} ${r.policyId || '(unnamed)'}${place}${sid}${via}`;
 }
 
 /** A short, line-per-fact account of a decision, for logs and the console. */

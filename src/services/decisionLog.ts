@@ -5,7 +5,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Decision } from '../iam/index.js';
+import type { Decision, StatementReason } from '../iam/index.js';
 
 export interface DecisionRecord {
   at: string;
@@ -23,6 +23,25 @@ export interface DecisionRecord {
   explanation: Decision;
   /** Request-context keys that shaped the decision (aws:SourceArn, aws:SourceAccount, …), when notable. */
   context?: Record<string, string>;
+}
+
+/** Whose a policy is: the resource side's belong to the resource's account, the others to the caller's. */
+const OWNER_SIDE: Record<StatementReason['policyType'], 'caller' | 'resource'> = {
+  identity: 'caller', boundary: 'caller', session: 'caller', scp: 'caller', resource: 'resource', rcp: 'resource',
+};
+
+/**
+ * A decision as one account may see it: the statements of policies that belong to another
+ * account (the other side of a cross-account call) keep their effect and policy type, but not
+ * the policy's name, the statement's place or its Sid — as AWS shows one account nothing of
+ * another's policies.
+ */
+export function decisionSeenBy(record: DecisionRecord, accountId: string): DecisionRecord {
+  const ownerOf = (r: StatementReason) => (OWNER_SIDE[r.policyType] === 'caller' ? record.callerAccount : record.resourceAccount);
+  const reasons = record.explanation.reasons.map((r) =>
+    ownerOf(r) === accountId ? r : { policyId: `a policy of account ${ownerOf(r) ?? 'unknown'}`, policyType: r.policyType, statement: -1, sid: undefined, effect: r.effect },
+  );
+  return { ...record, explanation: { ...record.explanation, reasons } };
 }
 
 export interface DecisionFileOptions {

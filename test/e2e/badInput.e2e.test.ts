@@ -5,7 +5,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { IAMClient, CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
+import { IAMClient, CreateUserCommand, GetUserCommand, SimulateCustomPolicyCommand } from '@aws-sdk/client-iam';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { sdkConfig, startServer, type RunningServer } from './support.js';
 import { sendRaw, signRequest } from './signing.js';
 
@@ -155,4 +156,35 @@ test('URLs that do not decode, paths that try to leave the console, a foreign Ho
 test('the server is still up and nothing was lost', async () => {
   const { User } = await new IAMClient(sdkConfig(server, 'owner')).send(new GetUserCommand({ UserName: 'keeper' }));
   assert.equal(User?.UserName, 'keeper');
+});
+
+test('a simulation of 20 policies of hundreds of statements over 50 actions × 50 resources: one page, and the server answers others meanwhile', { timeout: 120_000 }, async () => {
+  const statement = (i: number) => ({
+    Sid: `S${i}`, Effect: i % 7 ? 'Allow' : 'Deny', Action: [`lambda:Get${i}*`, 's3:GetObject'], Resource: `arn:aws:s3:::bucket-${i}/*`,
+    Condition: { StringEquals: { 'aws:PrincipalTag/team': `t${i}` } },
+  });
+  const policy = JSON.stringify({ Version: '2012-10-17', Statement: Array.from({ length: 700 }, (_, i) => statement(i)) });
+  const input = {
+    PolicyInputList: Array(20).fill(policy) as string[],
+    ActionNames: Array.from({ length: 50 }, (_, i) => (i % 2 ? 's3:GetObject' : `s3:GetObject${i}`)),
+    ResourceArns: Array.from({ length: 50 }, (_, i) => `arn:aws:s3:::bucket-${i}/k`),
+    MaxItems: 500,
+  };
+  const iam = new IAMClient(sdkConfig(server, 'owner'));
+  const order: string[] = [];
+  const simulation = iam.send(new SimulateCustomPolicyCommand(input)).then((r) => {
+    order.push('simulation');
+    return r;
+  });
+  // Sent while the simulation runs: a server busy with it alone would answer this one after.
+  await new Promise((r) => setTimeout(r, 100));
+  await new STSClient(sdkConfig(server, 'owner')).send(new GetCallerIdentityCommand({}));
+  order.push('caller identity');
+  const first = await simulation;
+  assert.deepEqual(order, ['caller identity', 'simulation']);
+  assert.equal(first.EvaluationResults?.length, 500);
+  assert.equal(first.IsTruncated, true);
+  const second = await iam.send(new SimulateCustomPolicyCommand({ ...input, Marker: first.Marker! }));
+  assert.equal(second.EvaluationResults?.length, 500);
+  assert.deepEqual([second.EvaluationResults![0]!.EvalActionName, second.EvaluationResults![0]!.EvalResourceName], [input.ActionNames[10], input.ResourceArns[0]]);
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DecisionLog, readDecisions, type DecisionRecord } from '../../src/services/decisionLog.js';
+import { DecisionLog, decisionSeenBy, readDecisions, type DecisionRecord } from '../../src/services/decisionLog.js';
 import { describeDecision } from '../../src/services/explainDecision.js';
 
 const entry = (n: number) => ({ requestId: String(n) }) as DecisionRecord;
@@ -66,4 +66,25 @@ test('an explanation names the missing side, across accounts and for services', 
   }));
   assert.match(explicit, /DENIED explicitly by the service control policies/);
   assert.match(explicit, /Sid "NoLambda"/);
+});
+
+test('each account sees its own policies by name, and of the other side\'s only their kind and effect', () => {
+  const record = denied('cross', {
+    decision: 'Allow',
+    explanation: {
+      decision: 'Allow',
+      reasons: [
+        { policyId: 'arn:aws:iam::111122223333:policy/partner-secret-plan', policyType: 'identity', statement: 2, sid: 'PartnerInternalSid', effect: 'Allow' },
+        { policyId: 'arn:aws:lambda:us-east-1:123456789012:function:f', policyType: 'resource', statement: 0, sid: 'OwnerGrantToPartner', effect: 'Allow', principalMatch: 'account' },
+      ],
+    },
+  });
+  const byCaller = decisionSeenBy(record, '111122223333');
+  const byOwner = decisionSeenBy(record, '123456789012');
+  const text = (r: DecisionRecord) => describeDecision(r) + JSON.stringify(r);
+  assert.match(text(byCaller), /PartnerInternalSid/);
+  assert.doesNotMatch(text(byCaller), /OwnerGrantToPartner|function:f statement/);
+  assert.match(text(byOwner), /OwnerGrantToPartner/);
+  assert.doesNotMatch(text(byOwner), /PartnerInternalSid|partner-secret-plan/);
+  assert.match(describeDecision(byOwner), /Allow by identity-based policy a policy of account 111122223333/);
 });

@@ -172,21 +172,30 @@ export function statementOffsets(text: string): [number, number][] {
   return spans;
 }
 
+/** Where each line of a text starts (offsets), for positions found by binary search. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) starts.push(k + 1);
+  return starts;
+}
+
 /** Line (1-based) and AWS's column (0-based index in the line + 2) of an offset. */
-function positionOf(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = 0; k < offset; k++) {
-    if (text[k] === '\n') {
-      line++;
-      lineStart = k + 1;
-    }
+function positionOf(starts: number[], offset: number): Position {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
   }
-  return { Line: line, Column: offset - lineStart + 2 };
+  return { Line: lo + 1, Column: offset - starts[lo]! + 2 };
 }
 
 function spansOf(p: SourcedPolicy): Span[] {
-  p.spans ??= statementOffsets(p.text).map(([s, e]) => ({ start: positionOf(p.text, s), end: positionOf(p.text, e) }));
+  if (!p.spans) {
+    const starts = lineStarts(p.text);
+    p.spans = statementOffsets(p.text).map(([s, e]) => ({ start: positionOf(starts, s), end: positionOf(starts, e) }));
+  }
   return p.spans;
 }
 
@@ -261,7 +270,22 @@ interface Simulation {
   input: SimulationInput;
 }
 
-function run(sim: Simulation): Record<string, unknown>[] {
+/** How long the simulator computes before it lets other requests run (it yields to the event loop). */
+const SLICE_MS = 5;
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The (action, resource) pairs a simulation answers, in AWS's order: each action over every resource. */
+function pairsOf(input: SimulationInput): [string, string][] {
+  const resources = (input.ResourceArns ?? []).length > 0 ? input.ResourceArns! : ['*'];
+  return input.ActionNames.flatMap((action) => resources.map((resource): [string, string] => [action, resource]));
+}
+
+/**
+ * Evaluates the given pairs only (one page of the answer), a few milliseconds at a time: a
+ * simulation of thousands of statements over thousands of pairs neither blocks the server nor
+ * costs more than the page asked for.
+ */
+async function run(sim: Simulation, pairs: [string, string][]): Promise<Record<string, unknown>[]> {
   const byId = new Map<string, SourcedPolicy>();
   const all: SourcedPolicy[] = [];
   const register = (p: SourcedPolicy | undefined) => {
@@ -284,7 +308,6 @@ function run(sim: Simulation): Record<string, unknown>[] {
   const context = new RequestContext(contextInput);
   const principalAccount = 'accountId' in sim.principal ? sim.principal.accountId : '';
   const explicitResources = (sim.input.ResourceArns ?? []).length > 0;
-  const resources = explicitResources ? sim.input.ResourceArns! : ['*'];
 
   const statements = (reasons: readonly StatementReason[]) =>
     reasons.flatMap((r) => {
@@ -301,69 +324,72 @@ function run(sim: Simulation): Record<string, unknown>[] {
     });
 
   const results: Record<string, unknown>[] = [];
-  for (const action of sim.input.ActionNames) {
-    for (const resource of resources) {
-      const arnAccount = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):/.exec(resource)?.[1] ?? '';
-      const resourceAccount = arnAccount || sim.resourceOwner || principalAccount;
-      const request = { principal: sim.principal, action, resource, resourceAccount, context };
-      const decision = authorize(request, set);
-      const evalDecision = DECISION[decision.decision];
-      const matched = statements(decision.reasons);
-      const missing = missingContextValues(all, action, resource, context, supplied);
-      const sameAccount = resourceAccount === principalAccount;
-
-      // Cross-account: each side's own verdict (the request needs both).
-      let details: Record<string, string> | undefined;
-      if (!sameAccount) {
-        const onOwnSide = { ...request, resourceAccount: principalAccount };
-        const identitySide = authorize(onOwnSide, { ...set, resource: undefined });
-        // The resource side alone: an identity that allows everything leaves the verdict to it.
-        const resourceSide = sim.resourcePolicy
-          ? authorize(request, { identity: [ALLOW_ALL], resource: sim.resourcePolicy.compiled })
-          : undefined;
-        details = {
-          'IAM Policy': DECISION[identitySide.decision],
-          'Resource Policy': resourceSide ? DECISION[resourceSide.decision] : 'implicitDeny',
-        };
-      } else if (explicitResources) {
-        details = {};
-      }
-
-      const boundaryDetail = sim.boundary
-        ? {
-            AllowedByPermissionsBoundary:
-              authorize({ ...request, resourceAccount: principalAccount }, { identity: [sim.boundary.compiled] }).decision === 'Allow',
-          }
-        : undefined;
-      const allowedByOrganizations = sim.scps
-        ? authorize({ ...request, resourceAccount: principalAccount }, { identity: [ALLOW_ALL], scps: set.scps! }).decision === 'Allow'
-        : true;
-
-      results.push({
-        EvalActionName: action,
-        EvalResourceName: resource,
-        EvalDecision: evalDecision,
-        MatchedStatements: matched,
-        MissingContextValues: explicitResources ? [] : missing,
-        OrganizationsDecisionDetail: { AllowedByOrganizations: allowedByOrganizations },
-        ...(boundaryDetail ? { PermissionsBoundaryDecisionDetail: boundaryDetail } : {}),
-        ...(details ? { EvalDecisionDetails: details } : {}),
-        ...(explicitResources
-          ? {
-              ResourceSpecificResults: [
-                {
-                  EvalResourceName: resource,
-                  EvalResourceDecision: evalDecision,
-                  MatchedStatements: matched,
-                  MissingContextValues: missing,
-                  ...(details && !sameAccount ? { EvalDecisionDetails: details } : {}),
-                  ...(boundaryDetail ? { PermissionsBoundaryDecisionDetail: boundaryDetail } : {}),
-                },
-              ],
-            }
-          : {}),
-      });
+  let sliceStart = performance.now();
+  for (const [action, resource] of pairs) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await yieldToOthers();
+      sliceStart = performance.now();
     }
+    const arnAccount = /^arn:[^:]*:[^:]*:[^:]*:([^:]*):/.exec(resource)?.[1] ?? '';
+    const resourceAccount = arnAccount || sim.resourceOwner || principalAccount;
+    const request = { principal: sim.principal, action, resource, resourceAccount, context };
+    const decision = authorize(request, set);
+    const evalDecision = DECISION[decision.decision];
+    const matched = statements(decision.reasons);
+    const missing = missingContextValues(all, action, resource, context, supplied);
+    const sameAccount = resourceAccount === principalAccount;
+
+    // Cross-account: each side's own verdict (the request needs both).
+    let details: Record<string, string> | undefined;
+    if (!sameAccount) {
+      const onOwnSide = { ...request, resourceAccount: principalAccount };
+      const identitySide = authorize(onOwnSide, { ...set, resource: undefined });
+      // The resource side alone: an identity that allows everything leaves the verdict to it.
+      const resourceSide = sim.resourcePolicy
+        ? authorize(request, { identity: [ALLOW_ALL], resource: sim.resourcePolicy.compiled })
+        : undefined;
+      details = {
+        'IAM Policy': DECISION[identitySide.decision],
+        'Resource Policy': resourceSide ? DECISION[resourceSide.decision] : 'implicitDeny',
+      };
+    } else if (explicitResources) {
+      details = {};
+    }
+
+    const boundaryDetail = sim.boundary
+      ? {
+          AllowedByPermissionsBoundary:
+            authorize({ ...request, resourceAccount: principalAccount }, { identity: [sim.boundary.compiled] }).decision === 'Allow',
+        }
+      : undefined;
+    const allowedByOrganizations = sim.scps
+      ? authorize({ ...request, resourceAccount: principalAccount }, { identity: [ALLOW_ALL], scps: set.scps! }).decision === 'Allow'
+      : true;
+
+    results.push({
+      EvalActionName: action,
+      EvalResourceName: resource,
+      EvalDecision: evalDecision,
+      MatchedStatements: matched,
+      MissingContextValues: explicitResources ? [] : missing,
+      OrganizationsDecisionDetail: { AllowedByOrganizations: allowedByOrganizations },
+      ...(boundaryDetail ? { PermissionsBoundaryDecisionDetail: boundaryDetail } : {}),
+      ...(details ? { EvalDecisionDetails: details } : {}),
+      ...(explicitResources
+        ? {
+            ResourceSpecificResults: [
+              {
+                EvalResourceName: resource,
+                EvalResourceDecision: evalDecision,
+                MatchedStatements: matched,
+                MissingContextValues: missing,
+                ...(details && !sameAccount ? { EvalDecisionDetails: details } : {}),
+                ...(boundaryDetail ? { PermissionsBoundaryDecisionDetail: boundaryDetail } : {}),
+              },
+            ],
+          }
+        : {}),
+    });
   }
   return results;
 }
@@ -389,8 +415,13 @@ function inputPolicy(text: string, kind: PolicyKind, sourceId: string): SourcedP
   return sourced(text, kind, sourceId);
 }
 
-function inputPolicies(input: SimulationInput): { identity: SourcedPolicy[]; boundary?: SourcedPolicy; resource?: SourcedPolicy } {
-  const identity = (input.PolicyInputList ?? []).map((t, i) => inputPolicy(t, 'identity', `PolicyInputList.${i + 1}`));
+/** The caller's policies, compiled one at a time with other requests let in between (each may hold thousands of statements). */
+async function inputPolicies(input: SimulationInput): Promise<{ identity: SourcedPolicy[]; boundary?: SourcedPolicy; resource?: SourcedPolicy }> {
+  const identity: SourcedPolicy[] = [];
+  for (const [i, t] of (input.PolicyInputList ?? []).entries()) {
+    identity.push(inputPolicy(t, 'identity', `PolicyInputList.${i + 1}`));
+    await yieldToOthers();
+  }
   const boundaryText = input.PermissionsBoundaryPolicyInputList?.[0];
   const boundary = boundaryText !== undefined ? inputPolicy(boundaryText, 'boundary', 'PermissionsBoundaryPolicyInputList.1') : undefined;
   const resource = input.ResourcePolicy !== undefined ? inputPolicy(input.ResourcePolicy, 'resource', 'ResourcePolicy') : undefined;
@@ -448,9 +479,11 @@ async function scpsFor(ctx: OperationContext, accountId: string): Promise<Source
   );
 }
 
-function output(ctx: OperationContext<SimulationInput>, results: Record<string, unknown>[]) {
-  const page = paginate(results, ctx.input.Marker, ctx.input.MaxItems);
-  return { EvaluationResults: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
+/** One page of the simulation's answer (MaxItems, 100 by default), computed for that page alone. */
+async function simulatePage(ctx: OperationContext<SimulationInput>, sim: Simulation) {
+  const page = paginate(pairsOf(ctx.input), ctx.input.Marker, ctx.input.MaxItems);
+  const results = await run(sim, page.items);
+  return { EvaluationResults: results, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
 }
 
 export const simulateOperations: ServiceOperations = {
@@ -471,7 +504,7 @@ export const simulateOperations: ServiceOperations = {
               : await deps.store.getRole(account, name);
       if (!entity) throw IamErrors.noSuchEntity(kindWord, name);
 
-      const inputs = inputPolicies(input);
+      const inputs = await inputPolicies(input);
       if (inputs.resource && !input.CallerArn && kindWord !== 'user') {
         throw new AwsError('InvalidInput', 'CallerArn must be specified when a ResourcePolicy is given and PolicySourceArn is not a user.', 400);
       }
@@ -491,7 +524,7 @@ export const simulateOperations: ServiceOperations = {
 
       const scps = await scpsFor(ctx, account);
       const owner = ownerAccount(input.ResourceOwner);
-      const results = run({
+      return simulatePage(ctx, {
         principal,
         identity: [...own.identity, ...inputs.identity],
         ...(boundary ? { boundary } : {}),
@@ -500,7 +533,6 @@ export const simulateOperations: ServiceOperations = {
         ...(owner ? { resourceOwner: owner } : {}),
         input,
       });
-      return output(ctx, results);
     },
   },
 
@@ -508,7 +540,7 @@ export const simulateOperations: ServiceOperations = {
     authorize: () => [{ action: 'iam:SimulateCustomPolicy', resource: '*' }],
     async handle(ctx: OperationContext<SimulationInput>) {
       const { input, caller } = ctx;
-      const inputs = inputPolicies(input);
+      const inputs = await inputPolicies(input);
       if (inputs.resource && !input.CallerArn) {
         throw new AwsError('InvalidInput', 'CallerArn must be specified when a ResourcePolicy is given.', 400);
       }
@@ -516,7 +548,7 @@ export const simulateOperations: ServiceOperations = {
         ? callerPrincipal(input.CallerArn)
         : { type: 'User', arn: caller.user?.arn ?? caller.arn, accountId: caller.accountId };
       const owner = ownerAccount(input.ResourceOwner);
-      const results = run({
+      return simulatePage(ctx, {
         principal,
         identity: inputs.identity,
         ...(inputs.boundary ? { boundary: inputs.boundary } : {}),
@@ -524,7 +556,6 @@ export const simulateOperations: ServiceOperations = {
         ...(owner ? { resourceOwner: owner } : {}),
         input,
       });
-      return output(ctx, results);
     },
   },
 };
