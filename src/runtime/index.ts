@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Environment, type Invocation, type LaunchPlan, type Outcome } from './environment.js';
 import {
-  BOOTSTRAP_FILES, buildEnvironment, hostPython, installRuntimeFiles, isExecutableFile, runtimeKind, RuntimeNotAvailable, type RuntimeKind,
+  BOOTSTRAP_FILES, buildEnvironment, hostPython, installRuntimeFiles, isExecutableFile, runtimeKind, runtimeNeeds, RuntimeNotAvailable, type RuntimeKind,
 } from './launch.js';
 import type { FunctionLayout, Sandbox } from './sandbox.js';
 import { extractZip } from './zip.js';
@@ -313,7 +313,7 @@ export class RuntimeManager {
       }
       const credentials = await spec.credentials();
       const streamName = logStreamName(spec.version);
-      const layout: FunctionLayout = { workDir: this.workDir, taskRoot, optDir, stageDir, serial: ++this.serials };
+      const layout: FunctionLayout = { workDir: this.workDir, taskRoot, optDir, stageDir, serial: ++this.serials, needs: await runtimeNeeds(this.runtimeDir, kind) };
       this.layouts.set(env, layout);
       await env.start((runtimeApi) => this.confine({
         command,

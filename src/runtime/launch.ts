@@ -89,16 +89,21 @@ export function hostPython(): Promise<HostPython> {
 }
 
 /**
- * What a function process must be able to read: the runtime's own files, Node's and Python's
- * installations, and the AWS SDK Latchkey puts on NODE_PATH. The sandbox shows these where
- * it covers the rest.
+ * What a function process of a runtime must be able to read: the runtime's own files, its
+ * language's installation, and for Node the AWS SDK Latchkey puts on NODE_PATH. The sandbox
+ * shows these (and only these of them) where it covers the rest.
  */
-export async function runtimeNeeds(runtimeFilesDir: string): Promise<string[]> {
-  const needs = [runtimeFilesDir, path.dirname(path.dirname(process.execPath))];
-  const sdk = latchkeyNodeModules();
-  if (sdk) needs.push(sdk);
-  const py = await hostPython().catch(() => undefined);
-  if (py) needs.push(py.prefix, py.executable);
+export async function runtimeNeeds(runtimeFilesDir: string, kind: RuntimeKind | 'any' = 'any'): Promise<string[]> {
+  const needs = [runtimeFilesDir];
+  if (kind === 'node' || kind === 'any') {
+    needs.push(path.dirname(path.dirname(process.execPath)));
+    const sdk = latchkeyNodeModules();
+    if (sdk) needs.push(sdk);
+  }
+  if (kind === 'python' || kind === 'any') {
+    const py = await hostPython().catch(() => undefined);
+    if (py) needs.push(py.prefix, py.executable);
+  }
   return needs;
 }
 

@@ -43,7 +43,7 @@ export interface Sandbox {
 export interface SandboxOptions {
   /** Paths functions must not read: the state directory, the world file (those that exist). */
   hide: string[];
-  /** Paths the function process must reach to start at all: the language's installation, Latchkey's runtime files, the SDK. */
+  /** Paths function processes of any runtime must reach (runtimeNeeds): the `user` mode checks other users can. */
   needs: string[];
   /** Forces a mode (tests, LATCHKEY_SANDBOX); by default the strongest the host allows. */
   mode?: SandboxMode;
@@ -58,6 +58,8 @@ export interface FunctionLayout {
   stageDir: string;
   /** A number no other environment of this runtime ever had: the environment's own user id comes from it. */
   serial: number;
+  /** What this environment's process must reach (runtimeNeeds for its runtime): shown where covered. */
+  needs: string[];
 }
 
 /**
@@ -94,33 +96,31 @@ interface Cover {
 
 /**
  * The shell script run inside the new namespaces, as root there (real root in `isolated`, the
- * mapped root of a user namespace in `namespace`). It binds what the function needs into a
- * staging tmpfs (held as the working directory, so it stays reachable by relative paths once
- * covered), lays the covers, puts the needed paths back read-only at their own places, then
- * drops to the environment's user with no capabilities and execs the runtime.
+ * mapped root of a user namespace in `namespace`). It binds what the function needs (its code
+ * and layers, the runtime, the language) into a staging tmpfs (held as the working directory,
+ * so it stays reachable by relative paths once covered), lays the covers, puts those paths back
+ * read-only at their own places, then drops to the environment's user with no capabilities and
+ * execs the runtime.
  */
 export function namespaceScript(o: {
   stage: string;
-  reveal: string[];
-  task?: string;
-  opt?: string;
+  /** Paths to show read-only where they are covered; `dir`: a directory (else a file). */
+  reveal: { path: string; dir: boolean }[];
   covers: Cover[];
   readOnlyEverything: boolean;
   uid?: number;
+  /** The working directory the runtime starts in (its code). */
+  cwd?: string;
 }): string {
+  // Few processes: each `mount` or `mkdir` is one exec, and they add up in every cold start.
+  const kept = o.reveal.map((r, i) => ({ ...r, name: `r${i}` }));
+  const q = (paths: string[]) => paths.map(quote).join(' ');
   const lines = [
     `mount -t tmpfs -o size=64k,mode=700 latchkey-stage ${quote(o.stage)} && cd ${quote(o.stage)} || exit 126`,
   ];
-  const back: string[] = [];
-  const keep = (source: string, name: string) => {
-    // A file is bound onto a file, a directory onto a directory.
-    lines.push(`if [ -d ${quote(source)} ]; then mkdir ${name}; else : > ${name}; fi && mount --bind ${quote(source)} ${name} || exit 126`);
-    back.push(`if [ -d ${name} ]; then mkdir -p ${quote(source)}; else mkdir -p ${quote(path.dirname(source))} && : > ${quote(source)}; fi`
-      + ` && mount -c --bind -o ro ${name} ${quote(source)} || exit 126`);
-  };
-  o.reveal.forEach((p, i) => keep(p, `r${i}`));
-  if (o.task) keep(o.task, 'task');
-  if (o.opt) keep(o.opt, 'opt');
+  const keptDirs = kept.filter((k) => k.dir).map((k) => k.name);
+  if (keptDirs.length) lines.push(`mkdir ${keptDirs.join(' ')} || exit 126`);
+  for (const k of kept) lines.push(`${k.dir ? '' : `: > ${k.name} && `}mount --bind ${quote(k.path)} ${k.name} || exit 126`);
   for (const c of o.covers) {
     if (c.kind === 'hidden') {
       lines.push(`if [ -d ${quote(c.path)} ]; then mount -t tmpfs -o size=4k,mode=000 latchkey-hidden ${quote(c.path)}; else mount --bind /dev/null ${quote(c.path)}; fi || exit 126`);
@@ -129,7 +129,10 @@ export function namespaceScript(o: {
       lines.push(`mount -t tmpfs -o size=${c.size ?? '16k'},mode=${mode} latchkey-${c.kind} ${quote(c.path)} || exit 126`);
     }
   }
-  lines.push(...back);
+  // Put back, read-only, at their own paths (now inside the covers): first every mount point at once.
+  const points = [...new Set(kept.map((k) => (k.dir ? k.path : path.dirname(k.path))))];
+  if (points.length) lines.push(`mkdir -p ${q(points)} || exit 126`);
+  for (const k of kept) lines.push(`${k.dir ? '' : `: > ${quote(k.path)} && `}mount -c --bind -o ro ${k.name} ${quote(k.path)} || exit 126`);
   if (o.uid !== undefined) {
     // The environment's user has a name and a home, as Lambda's sbx_user1051 has (os.homedir()
     // and the SDKs' config lookup fail for a user the system does not know).
@@ -140,15 +143,15 @@ export function namespaceScript(o: {
   if (o.readOnlyEverything) {
     // The function's user owns Latchkey's files here: nothing it sees may be writable but its
     // private directories. (Device nodes stay usable on a read-only mount.)
-    const writable = o.covers.filter((c) => c.kind === 'private').map((c) => c.path);
+    const writable = o.covers.filter((c) => c.kind === 'private').map((c) => quote(c.path));
     lines.push(
       'for mp in $(cut -d" " -f5 /proc/self/mountinfo); do',
-      `  case "$mp" in ${['/proc', '/proc/*', ...writable].map(quote).join('|')}) continue;; esac`,
+      `  case "$mp" in /proc|/proc/*|${writable.join('|')}) continue;; esac`,
       '  mount -o remount,bind,ro "$mp" 2>/dev/null',
       'done',
     );
   }
-  lines.push(`cd ${quote(o.task ?? '/')} || exit 126`);
+  lines.push(`cd ${quote(o.cwd ?? '/')} || exit 126`);
   const user = o.uid === undefined ? '' : `--reuid=${o.uid} --regid=${o.uid} --clear-groups `;
   lines.push(`exec setpriv ${user}--no-new-privs --bounding-set=-all --inh-caps=-all -- "$@"`);
   return lines.join('\n');
@@ -226,12 +229,16 @@ export async function chooseSandbox(options: SandboxOptions): Promise<Sandbox> {
       uidFor,
       confine: (plan, layout) => {
         const covers = coversFor(hide, layout.workDir);
-        // Needed paths under a cover come back (once: not inside another that comes back); others are there already.
-        const covered = needs.filter((n) => covers.some((c) => c.kind !== 'hidden' && isUnder(n, c.path)) && existsSync(n));
-        const reveal = covered.filter((n, i) => !covered.some((m, j) => j !== i && isUnder(n, m) && (n !== m || j < i)));
+        // Needed paths under a cover come back (once: not inside another that comes back); others
+        // are there already. The function's own code and layers come back too.
+        const covered = [...layout.needs, layout.taskRoot, layout.optDir].map((p) => path.resolve(p))
+          .filter((n) => covers.some((c) => c.kind !== 'hidden' && isUnder(n, c.path)) && existsSync(n));
+        const reveal = covered
+          .filter((n, i) => !covered.some((m, j) => j !== i && isUnder(n, m) && (n !== m || j < i)))
+          .map((p) => ({ path: p, dir: statSync(p).isDirectory() }));
         const uid = uidFor(layout);
         const script = namespaceScript({
-          stage: layout.stageDir, reveal, task: layout.taskRoot, opt: layout.optDir, covers,
+          stage: layout.stageDir, reveal, covers, cwd: layout.taskRoot,
           readOnlyEverything: mode === 'namespace', ...(uid !== undefined ? { uid } : {}),
         });
         return { ...plan, command: 'unshare', args: [...unshareArgs(mode), '--', '/bin/sh', '-c', script, 'latchkey-sandbox', plan.command, ...plan.args] };
