@@ -84,13 +84,23 @@ class SafeWriter {
     return dir;
   }
 
-  async file(parts: string[], data: Uint8Array, executable: boolean): Promise<void> {
+  /**
+   * Where an entry goes, with whatever an earlier entry or layer left there removed (a file or
+   * a link: unlinked, never followed); undefined when a directory or a link is in the way.
+   */
+  private async freshPlace(parts: string[]): Promise<string | undefined> {
     const dir = await this.directory(parts.slice(0, -1));
-    if (!dir) return;
-    const target = path.join(dir, parts[parts.length - 1]!);
-    const st = await fs.lstat(target).catch(() => undefined);
-    if (st?.isDirectory()) return;
-    if (st) await fs.unlink(target);
+    if (!dir) return undefined;
+    const at = path.join(dir, parts[parts.length - 1]!);
+    const st = await fs.lstat(at).catch(() => undefined);
+    if (st?.isDirectory()) return undefined;
+    if (st) await fs.unlink(at);
+    return at;
+  }
+
+  async file(parts: string[], data: Uint8Array, executable: boolean): Promise<void> {
+    const target = await this.freshPlace(parts);
+    if (!target) return;
     // Readable by everyone, executable by everyone when the owner may execute: AWS unpacks
     // code 0644 / 0755, and a sandboxed function runs as a user other than the unpacker.
     const handle = await fs.open(target, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, executable ? 0o755 : 0o644);
@@ -106,13 +116,8 @@ class SafeWriter {
     if (linkTarget.startsWith('/') || linkTarget.includes('\0') || linkTarget === '') return;
     const resolved = path.resolve(this.root, ...parts.slice(0, -1), linkTarget);
     if (resolved !== this.root && !resolved.startsWith(this.root + path.sep)) return;
-    const dir = await this.directory(parts.slice(0, -1));
-    if (!dir) return;
-    const at = path.join(dir, parts[parts.length - 1]!);
-    const st = await fs.lstat(at).catch(() => undefined);
-    if (st?.isDirectory()) return;
-    if (st) await fs.unlink(at);
-    await fs.symlink(linkTarget, at);
+    const at = await this.freshPlace(parts);
+    if (at) await fs.symlink(linkTarget, at);
   }
 }
 

@@ -8,6 +8,9 @@ import { IAMClient, GetUserCommand, CreateRoleCommand } from '@aws-sdk/client-ia
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { sdkConfig, startServer, type RunningServer } from './support.js';
 import { sendRaw, signRequest, type RawRequest } from './signing.js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { HttpRequest } from '@smithy/protocol-http';
+import { Sha256 } from '@aws-crypto/sha256-js';
 
 let server: RunningServer;
 before(async () => {
@@ -19,6 +22,12 @@ const signed = (opts: Omit<Parameters<typeof signRequest>[1], 'body'> & { body: 
 const send = (r: RawRequest) => sendRaw(server.endpoint, r);
 
 const owner = () => server.profiles.owner!;
+/** SDK v3's signer for the owner, and a request to the server to give it (headers besides host, a query, a body). */
+const signer = (service: string) => new SignatureV4({ credentials: owner(), region: 'us-east-1', service, sha256: Sha256 });
+function requestTo(r: { method: string; query?: Record<string, string>; headers?: Record<string, string>; body?: string }): HttpRequest {
+  const url = new URL(server.endpoint);
+  return new HttpRequest({ protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', ...r, headers: { host: url.host, ...r.headers } });
+}
 let probe = 0;
 const createUserBody = () => `Action=CreateUser&Version=2010-05-08&UserName=probe-${++probe}`;
 
@@ -122,18 +131,12 @@ describe('SigV4 at the server', () => {
 
 describe('what must be signed', () => {
   test('an unsigned X-Amz-Target cannot switch a JSON operation', async () => {
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { HttpRequest } = await import('@smithy/protocol-http');
-    const { Sha256 } = await import('@aws-crypto/sha256-js');
-    const url = new URL(server.endpoint);
     // Signed with the target left out of SignedHeaders, then the target added: a read turned into a write.
-    const signer = new SignatureV4({ credentials: owner(), region: 'us-east-1', service: 'organizations', sha256: Sha256 });
-    const request = new HttpRequest({
-      method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/',
-      headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1' },
+    const request = requestTo({
+      method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1' },
       body: '{"Content":"{}","Description":"d","Name":"probe-scp","Type":"SERVICE_CONTROL_POLICY"}',
     });
-    const s = await signer.sign(request);
+    const s = await signer('organizations').sign(request);
     const res = await fetch(server.endpoint, {
       method: 'POST',
       headers: { ...(s.headers as Record<string, string>), 'x-amz-target': 'AWSOrganizationsV20161128.CreatePolicy' },
@@ -146,15 +149,7 @@ describe('what must be signed', () => {
   });
 
   test('a presigned ListUsers cannot carry a CreateUser in its body', async () => {
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { HttpRequest } = await import('@smithy/protocol-http');
-    const { Sha256 } = await import('@aws-crypto/sha256-js');
-    const url = new URL(server.endpoint);
-    const signer = new SignatureV4({ credentials: owner(), region: 'us-east-1', service: 'iam', sha256: Sha256 });
-    const p = await signer.presign(new HttpRequest({
-      method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/',
-      query: { Action: 'ListUsers', Version: '2010-05-08' }, headers: { host: url.host },
-    }), { expiresIn: 300 });
+    const p = await signer('iam').presign(requestTo({ method: 'GET', query: { Action: 'ListUsers', Version: '2010-05-08' } }), { expiresIn: 300 });
     const query = new URLSearchParams(p.query as Record<string, string>);
     assert.equal((await fetch(`${server.endpoint}/?${query}`)).status, 200, 'as presigned, it works');
     const name = `probe-presigned-${Date.now()}`;
@@ -180,21 +175,8 @@ describe('what must be signed', () => {
 
 describe('presigned query authentication', () => {
   async function presigned(expiresIn: number, at?: Date) {
-    const { SignatureV4 } = await import('@smithy/signature-v4');
-    const { HttpRequest } = await import('@smithy/protocol-http');
-    const { Sha256 } = await import('@aws-crypto/sha256-js');
-    const url = new URL(server.endpoint);
-    const signer = new SignatureV4({ credentials: owner(), region: 'us-east-1', service: 'sts', sha256: Sha256 });
-    const request = new HttpRequest({
-      method: 'GET',
-      protocol: 'http:',
-      hostname: url.hostname,
-      port: Number(url.port),
-      path: '/',
-      query: { Action: 'GetCallerIdentity', Version: '2011-06-15' },
-      headers: { host: url.host },
-    });
-    const p = await signer.presign(request, { expiresIn, ...(at ? { signingDate: at } : {}) });
+    const request = requestTo({ method: 'GET', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' } });
+    const p = await signer('sts').presign(request, { expiresIn, ...(at ? { signingDate: at } : {}) });
     return fetch(`${server.endpoint}/?${new URLSearchParams(p.query as Record<string, string>)}`);
   }
 
