@@ -157,6 +157,13 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   // The service name comes from the request: only the table's own keys count (`constructor` is no service).
   const endpointFor = (service: string): Endpoint => (Object.hasOwn(endpoints, service) ? endpoints[service]! : endpoints.sts!);
 
+  /** Sends what a codec encoded, with the request id AWS clients look for (as bytes: a string would get `; charset=utf-8` appended to its type). */
+  const sendEncoded = (reply: FastifyReply, e: Encoded, requestId: string) =>
+    reply
+      .status(e.status)
+      .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
+      .send(typeof e.body === 'string' ? Buffer.from(e.body) : e.body);
+
   // What fails before the handler (a body over the limit, a broken URL or request) still gets
   // an error in the shape of the door it came to — a function URL, Latchkey's own endpoints,
   // or the AWS service it was signed for — and the server carries on.
@@ -184,11 +191,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       : status < 500
         ? new AwsError(endpoint.protocol === 'query' ? 'MalformedInput' : 'SerializationException', error.message, 400)
         : serviceFailure(endpoint.protocol === 'query' ? 'ServiceFailure' : 'ServiceException');
-    const e = endpoint.encodeError(err, requestId);
-    return reply
-      .status(e.status)
-      .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
-      .send(e.body);
+    return sendEncoded(reply, endpoint.encodeError(err, requestId), requestId);
   };
   // frameworkErrors: a URL Fastify cannot decode is reported before any route runs.
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: BODY_LIMIT, frameworkErrors: edgeError });
@@ -224,16 +227,6 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     return { secretAccessKey: s.secretAccessKey, sessionToken: s.sessionToken, expiresAt: new Date(s.expiresAt) };
   };
 
-  /** Sends an AWS error of a service's protocol, with a new request id. */
-  const sendAwsError = (reply: FastifyReply, endpoint: Endpoint, err: AwsError) => {
-    const requestId = newRequestId();
-    const e = endpoint.encodeError(err, requestId);
-    return reply
-      .status(e.status)
-      .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
-      .send(typeof e.body === 'string' ? Buffer.from(e.body) : e.body);
-  };
-
   // Before a body is read: a request to the AWS APIs that is not signed, or signed with a key
   // Latchkey does not know (or any other failure that does not depend on the body), is answered
   // at once, so that no one without a key can make the server hold megabytes per request.
@@ -248,8 +241,9 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     const auth = await verifySigV4(signed, lookup, deps.now(), { beforeSignature: true });
     if (auth.ok) return;
     const endpoint = endpointFor(serviceOf(signed));
+    const requestId = newRequestId();
     reply.header('connection', 'close');
-    return sendAwsError(reply, endpoint, authError(auth.failure, endpoint.protocol, auth.detail));
+    return sendEncoded(reply, endpoint.encodeError(authError(auth.failure, endpoint.protocol, auth.detail), requestId), requestId);
   });
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -267,12 +261,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       }
     }
     const endpoint = endpointFor(serviceOf(signed));
-    const send = (e: Encoded) =>
-      reply
-        .status(e.status)
-        .headers({ ...e.headers, ...(e.contentType ? { 'content-type': e.contentType } : {}), 'x-amzn-requestid': requestId })
-        // As bytes: a string would make fastify append `; charset=utf-8` to the content type.
-        .send(typeof e.body === 'string' ? Buffer.from(e.body) : e.body);
+    const send = (e: Encoded) => sendEncoded(reply, e, requestId);
     try {
       const auth = await verifySigV4(signed, lookup, deps.now());
       if (!auth.ok) throw authError(auth.failure, endpoint.protocol, auth.detail);
