@@ -760,6 +760,22 @@ class JsonScanner {
   }
 }
 
+/** Jackson's complaint about a payload that is not JSON (Invoke's Payload is a blob on the wire), or undefined. */
+export function jsonPayloadError(body: Buffer): string | undefined {
+  if (body.length === 0 || (isUtf8(body) && isJson(body))) return undefined;
+  const scan = scanJson(body);
+  return 'error' in scan ? scan.error : undefined;
+}
+
+function isJson(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Where the root value lies in the body, or Jackson's error. */
 function scanJson(body: Buffer): { start: number; end: number } | { error: string } {
   const scanner = new JsonScanner(body);

@@ -301,9 +301,11 @@ function checkResourceFormat(resource: string): void {
   }
   const service = fields[2];
   if (service === undefined || hasWildcard(service)) fail(PolicyMessages.resourceVendor);
-  const [region = '', , ...rest] = fields.slice(3);
+  const [region = '', account = '', ...rest] = fields.slice(3);
   if (service === 'iam' && region !== '' && region !== '*') fail(PolicyMessages.iamRegion(resource));
-  if (service === 's3' && region !== '' && region !== '*') fail(PolicyMessages.s3Region(resource));
+  // Buckets and objects name no region (and no account); S3's regional resources (access
+  // points, batch jobs, Storage Lens) name both.
+  if (service === 's3' && region !== '' && region !== '*' && account === '') fail(PolicyMessages.s3Region(resource));
   if (service === 'iam') {
     const path = rest.join(':');
     const known = path === '' || path === 'root' || path.startsWith('*') || IAM_RESOURCE_PREFIXES.some((p) => path.startsWith(p));

@@ -184,7 +184,8 @@ export interface PageRequest {
 }
 
 /** The kinds of Lambda documents. */
-export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion' | 'url' | 'urlId';
+/** `retiredLayerVersion`: a deleted layer version, kept for the functions that already use it. */
+export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion' | 'retiredLayerVersion' | 'url' | 'urlId';
 
 /**
  * Reads and writes inside one transaction. Synchronous on purpose: the whole read-modify-

@@ -185,7 +185,9 @@ describe('service events', () => {
     assert.equal(res.status, 400);
     assert.equal((await emit({ service: 'carrier-pigeon', function: fnArn('skill') })).status, 400);
     assert.equal((await emit({ service: 's3', function: fnArn('skill') })).status, 400, 'bucket is required');
-    assert.equal((await emit({ service: 's3', function: fnArn('missing'), bucket: 'b', sourceAccount: OWNER })).status, 403, 'no policy, no delivery');
+    const missing = await emit({ service: 's3', function: fnArn('missing'), bucket: 'b', sourceAccount: OWNER });
+    assert.equal(missing.status, 404, 'a function that is not there is said to be missing');
+    assert.deepEqual(missing.result, { code: 'ResourceNotFoundException', message: `Function not found: ${fnArn('missing')}` });
   });
 });
 

@@ -116,6 +116,11 @@ describe('statement checks', () => {
     rejects(stmt({ Resource: 'arn:aws:iam:us-east-1::user/x' }), PolicyMessages.iamRegion('arn:aws:iam:us-east-1::user/x'));
     rejects(stmt({ Resource: 'arn:aws:s3:us-east-1::b' }), PolicyMessages.s3Region('arn:aws:s3:us-east-1::b'));
   });
+  test('S3\'s regional resources (access points, batch jobs) name a region and an account', () => {
+    for (const Resource of ['arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap', 'arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap/object/*', 'arn:aws:s3:us-west-2:123456789012:job/*']) {
+      assert.doesNotThrow(() => compilePolicy(stmt({ Resource }), { kind: 'identity', skipActionCatalogue: true }), Resource);
+    }
+  });
   test('IAM resource path', () => rejects(stmt({ Resource: 'arn:aws:iam:::bucket' }), PolicyMessages.iamPath));
 });
 

@@ -11,7 +11,7 @@ import type { ContextInput } from '../../iam/index.js';
 import type { DecisionLog } from '../decisionLog.js';
 import { describeDecision } from '../explainDecision.js';
 import { resourcePolicy } from '../lambda/access.js';
-import { invokeLater, invokeNow, prepareInvocation } from '../lambda/invoke.js';
+import { invocationTarget, invokeLater, invokeNow, prepareInvocation } from '../lambda/invoke.js';
 import { resolveQualifier } from '../lambda/permissions.js';
 import { functionRef } from '../lambda/resources.js';
 import type { Deps } from '../operation.js';
@@ -179,6 +179,8 @@ export async function emitEvent(deps: Deps & { decisions: DecisionLog }, req: Em
   const ref = functionRef(resolved.accountId, region, resolved.functionName, resolved.qualifier);
   const env: EventEnv = { region, now: deps.now(), id: randomUUID };
   const d = delivery(req, region, env, ref.accountId);
+  // A function that is not there: said as Lambda says it, before any policy is looked at.
+  await invocationTarget(deps, ref, deps.now().getTime());
   const policy = await resourcePolicy(deps, ref.resourceArn);
   const decided = authorizeWithoutIdentity(
     deps,

@@ -90,8 +90,19 @@ export async function principalArnFor(deps: Deps, accountId: string, kind: Princ
   return entity ? entity.arn : iamArn(accountId, kind, '/', name);
 }
 
+/** The request's tags; keys are case-insensitive, so two that differ only in case are refused (IAM's text). */
 export function tagsOf(input: { Tags?: Tag[] }): Tag[] {
-  return (input.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
+  const tags = (input.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value }));
+  if (new Set(tags.map((t) => t.Key.toLowerCase())).size !== tags.length) {
+    throw new AwsError('InvalidInput', 'Duplicate tag keys found. Please note that Tag keys are case insensitive.', 400);
+  }
+  return tags;
+}
+
+/** One page of a List*Tags answer (MaxItems, 100 by default; Marker). */
+export function tagPage(tags: Tag[], input: { Marker?: string; MaxItems?: number }) {
+  const page = paginate(tags, input.Marker, input.MaxItems);
+  return { Tags: page.items, IsTruncated: page.IsTruncated, ...(page.Marker ? { Marker: page.Marker } : {}) };
 }
 
 /** aws:RequestTag/* and aws:TagKeys for a request that carries tags. */

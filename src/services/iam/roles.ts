@@ -14,6 +14,7 @@ import {
   principalArnFor,
   requestTagContext,
   storeCall,
+  tagPage,
   tagsOf,
   validatePolicyDocument,
 } from './common.js';
@@ -241,7 +242,7 @@ export const roleOperations: ServiceOperations = {
     authorize: onRole('iam:ListRoleTags'),
     async handle(ctx) {
       const role = await requireRole(ctx, ctx.input.RoleName);
-      return { Tags: role.tags, IsTruncated: false };
+      return tagPage(role.tags, ctx.input);
     },
   },
 

@@ -4,7 +4,7 @@ import { AwsError } from '../../aws/errors.js';
 import type { Tag, UserRecord } from '../../store/store.js';
 import { uniqueId } from '../ids.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
-import { iamArn, IamErrors, isoDate, principalArnFor, requestTagContext, storeCall, tagsOf } from './common.js';
+import { iamArn, IamErrors, isoDate, principalArnFor, requestTagContext, storeCall, tagPage, tagsOf } from './common.js';
 
 export function userShape(u: UserRecord, withTags = true): Record<string, unknown> {
   return {
@@ -165,7 +165,7 @@ export const userOperations: ServiceOperations = {
     authorize: onUser('iam:ListUserTags'),
     async handle(ctx) {
       const user = await requireUser(ctx, ctx.input.UserName);
-      return { Tags: user.tags, IsTruncated: false };
+      return tagPage(user.tags, ctx.input);
     },
   },
 
@@ -198,8 +198,9 @@ export const userOperations: ServiceOperations = {
 };
 
 /** Tags with the same key are replaced, as TagUser / TagRole do. */
+/** Tags after a Tag* call: a key given again (in any case) takes the new spelling and value. */
 export function mergeTags(existing: Tag[], added: Tag[]): Tag[] {
-  const byKey = new Map(existing.map((t) => [t.Key, t]));
-  for (const t of added) byKey.set(t.Key, t);
+  const byKey = new Map(existing.map((t) => [t.Key.toLowerCase(), t]));
+  for (const t of added) byKey.set(t.Key.toLowerCase(), t);
   return [...byKey.values()];
 }

@@ -1,16 +1,24 @@
 // Reserved concurrency: PutFunctionConcurrency, GetFunctionConcurrency,
-// DeleteFunctionConcurrency, and the count of running invocations Invoke checks it against.
+// DeleteFunctionConcurrency, and the count of running invocations Invoke checks it against;
+// GetAccountSettings, the account's limits and usage in a region.
 
 import { AwsError } from '../../aws/errors.js';
 import { ModeledAwsError } from '../../aws/model.js';
 import type { RuntimeManager } from '../../runtime/index.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck } from './access.js';
-import { functionKey, LambdaErrors, resolveFunction, type FunctionDoc, type FunctionRef } from './resources.js';
+import { anyResource } from './access.js';
+import { functionKey, LambdaErrors, resolveFunction, type FunctionDoc, type FunctionRef, type LayerVersionDoc, type VersionDoc } from './resources.js';
 
 /** AWS's default account concurrency, and what must stay unreserved of it (recorded texts name the minimum). */
 const ACCOUNT_CONCURRENCY = 1000;
 const MIN_UNRESERVED = 100;
+
+/**
+ * The limits a new account has (the AWS CLI's get-account-settings example; Lambda quotas):
+ * 75 GB of packages and layers, 50 MB zipped and 250 MB unzipped per package.
+ */
+const ACCOUNT_LIMIT = { TotalCodeSize: 80530636800, CodeSizeUnzipped: 262144000, CodeSizeZipped: 52428800 };
 
 /** Reserved concurrency applies to the function, never to a version or alias (recorded). */
 function unqualifiedFunction(ctx: OperationContext<{ FunctionName: string }>): FunctionRef {
@@ -26,6 +34,28 @@ function unqualifiedFunction(ctx: OperationContext<{ FunctionName: string }>): F
 }
 
 export const concurrencyOperations: ServiceOperations = {
+  GetAccountSettings: {
+    authorize: anyResource('GetAccountSettings'),
+    async handle(ctx) {
+      const prefix = functionKey(ctx.caller.accountId, ctx.region, '');
+      return ctx.deps.store.lambdaView((tx) => {
+        const functions = tx.list<FunctionDoc>('function', prefix);
+        // Every package in use counts: each function's $LATEST, its versions, the layer versions
+        // (recorded: a new function, new code or a new version adds its package's size).
+        const versions = tx.list<VersionDoc>('version', prefix);
+        const layers = tx.list<LayerVersionDoc | { kind: 'head' }>('layerVersion', prefix).filter((d): d is LayerVersionDoc => !('kind' in d));
+        const reserved = functions.reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
+        return {
+          AccountLimit: { ...ACCOUNT_LIMIT, ConcurrentExecutions: ACCOUNT_CONCURRENCY, UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - reserved },
+          AccountUsage: {
+            TotalCodeSize: [...functions, ...versions].reduce((sum, d) => sum + Number(d.configuration.CodeSize ?? 0), 0) + layers.reduce((sum, l) => sum + l.CodeSize, 0),
+            FunctionCount: functions.length,
+          },
+        };
+      });
+    },
+  },
+
   PutFunctionConcurrency: {
     authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'PutFunctionConcurrency', unqualifiedFunction(ctx)),
     async handle(ctx: OperationContext<{ FunctionName: string; ReservedConcurrentExecutions: number }>) {

@@ -303,19 +303,30 @@ export const functionOperations: ServiceOperations = {
 
   ListFunctions: {
     authorize: anyResource('ListFunctions'),
-    async handle(ctx: OperationContext<{ Marker?: string; MaxItems?: number }>) {
+    async handle(ctx: OperationContext<{ Marker?: string; MaxItems?: number; FunctionVersion?: string }>) {
       const prefix = `${ctx.caller.accountId}:${ctx.region}:`;
+      const nowMs = ctx.deps.now().getTime();
+      // Listed functions carry no RuntimeVersionConfig (recorded).
+      const listed = ({ RuntimeVersionConfig: _v, ...rest }: FunctionConfiguration) => rest;
+      if (ctx.input.FunctionVersion === 'ALL') {
+        // Each function's $LATEST, then its published versions; the marker counts entries.
+        const all = await ctx.deps.store.lambdaView((tx) =>
+          tx.list<FunctionDoc>('function', prefix).flatMap((f) => [
+            listed(settledFunction(f, nowMs).configuration),
+            ...tx.list<VersionDoc>('version', `${functionKey(ctx.caller.accountId, ctx.region, f.configuration.FunctionName)}#`).map((v) => listed(v.configuration)),
+          ]),
+        );
+        const start = ctx.input.Marker ? Number(ctx.input.Marker) : 0;
+        if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidParameterValueException', 'Invalid marker.', 400);
+        const size = ctx.input.MaxItems ?? 50;
+        const next = start + size < all.length ? String(start + size) : undefined;
+        return { Functions: all.slice(start, start + size), ...(next ? { NextMarker: next } : {}) };
+      }
       const page = await ctx.deps.store.lambdaList<FunctionDoc>('function', prefix, {
         ...(ctx.input.Marker ? { marker: ctx.input.Marker } : {}),
         maxItems: ctx.input.MaxItems ?? 50,
       });
-      const nowMs = ctx.deps.now().getTime();
-      // Listed functions carry no RuntimeVersionConfig (recorded).
-      const listed = page.items.map((f) => {
-        const { RuntimeVersionConfig: _v, ...rest } = settledFunction(f, nowMs).configuration;
-        return rest;
-      });
-      return { Functions: listed, ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
+      return { Functions: page.items.map((f) => listed(settledFunction(f, nowMs).configuration)), ...(page.nextMarker ? { NextMarker: page.nextMarker } : {}) };
     },
   },
 

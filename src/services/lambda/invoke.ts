@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AwsError } from '../../aws/errors.js';
+import { jsonPayloadError } from '../../aws/restJson.js';
 import type { FunctionSpec, InvokeResult, RuntimeManager } from '../../runtime/index.js';
 import { RuntimeNotAvailable } from '../../runtime/index.js';
 import type { Deps, OperationContext, ServiceOperations } from '../operation.js';
@@ -55,7 +56,9 @@ async function specFor(env: InvocationEnv, configuration: FunctionConfiguration)
   const layers = [];
   for (const l of (configuration.Layers as { Arn: string }[] | undefined) ?? []) {
     const parts = layerArnParts(l.Arn);
-    const doc = parts ? await store.lambdaGet<LayerVersionDoc>('layerVersion', parts.key) : null;
+    const doc = parts
+      ? ((await store.lambdaGet<LayerVersionDoc>('layerVersion', parts.key)) ?? (await store.lambdaGet<LayerVersionDoc>('retiredLayerVersion', parts.key)))
+      : null;
     if (!doc) continue;
     layers.push({ arn: l.Arn, codeSha256: doc.CodeSha256, code: async () => (await store.getCode(doc.CodeSha256))! });
   }
@@ -96,7 +99,8 @@ export interface Invocation {
 }
 
 /** What `ref` names to Invoke, or AWS's not-found error: an unqualified invoke of a missing function names $LATEST (recorded, 2025). */
-function invocationTarget(deps: Deps, ref: FunctionRef, now: number) {
+/** What `ref` names now (alias routing not yet applied), or AWS's not-found error. */
+export function invocationTarget(deps: Deps, ref: FunctionRef, now: number) {
   return deps.store.lambdaView((tx) => configurationFor(tx, ref, now)).catch((e: unknown) => {
     if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) {
       throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
@@ -176,6 +180,12 @@ export const invokeOperations: ServiceOperations = {
       }
       if (size > SYNC_LIMIT) {
         throw new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${SYNC_LIMIT} bytes for the InvokeFunction operation`, 413);
+      }
+      // Lambda reads the payload as JSON before anything runs (recorded: TestLambdaErrors::
+      // test_lambda_invoke_payload_encoding_error, 2025-11-24).
+      const notJson = input.Payload ? jsonPayloadError(input.Payload) : undefined;
+      if (notJson !== undefined) {
+        throw new AwsError('InvalidRequestContentException', `Could not parse request body into json: Could not parse payload into json: ${notJson}`, 400);
       }
       const ref = resolveFunction(ctx, input.FunctionName, input.Qualifier);
       if (type === 'DryRun') {

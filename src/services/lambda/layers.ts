@@ -200,9 +200,14 @@ export const layerOperations: ServiceOperations = {
     async handle(ctx) {
       const layer = resolveLayer(ctx, ctx.input.LayerName);
       requireVersionNumber(ctx.input.VersionNumber);
-      // Deleting a version that does not exist succeeds, as on AWS.
+      // Deleting a version that does not exist succeeds, as on AWS. Functions that already use
+      // the version keep it (AWS: "Functions that use the layer version can still access it");
+      // no one else sees it again.
       await ctx.deps.store.lambdaTransact((tx) => {
-        tx.delete('layerVersion', layerVersionKey(layer.key, ctx.input.VersionNumber));
+        const key = layerVersionKey(layer.key, ctx.input.VersionNumber);
+        const doc = tx.get<LayerVersionDoc>('layerVersion', key);
+        if (doc) tx.put('retiredLayerVersion', key, doc);
+        tx.delete('layerVersion', key);
         tx.delete('policy', `${layer.arn}:${ctx.input.VersionNumber}`);
       });
       return undefined;
