@@ -187,7 +187,7 @@ describe('service events', () => {
     assert.equal((await emit({ service: 's3', function: fnArn('skill') })).status, 400, 'bucket is required');
     const missing = await emit({ service: 's3', function: fnArn('missing'), bucket: 'b', sourceAccount: OWNER });
     assert.equal(missing.status, 404, 'a function that is not there is said to be missing');
-    assert.deepEqual(missing.result, { code: 'ResourceNotFoundException', message: `Function not found: ${fnArn('missing')}` });
+    assert.deepEqual(missing.result, { code: 'ResourceNotFoundException', message: `Function not found: ${fnArn('missing')}:$LATEST` });
   });
 });
 
