@@ -46,8 +46,64 @@ function strip(value, parent = '') {
  * functionName, resource and layer ARN error in reference/aws-recordings).
  */
 const REGION = '[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}';
+/**
+ * Operations AWS added after the botocore release the reference models come from: the
+ * JSON resource policies of 2026 (PutResourcePolicy, GetResourcePolicy, DeleteResourcePolicy).
+ * Routes, members and errors as @aws-sdk/client-lambda 3.1164 has them; lengths and patterns as
+ * the API reference states them (docs.aws.amazon.com/lambda/latest/api/API_PutResourcePolicy.html,
+ * API_GetResourcePolicy.html, API_DeleteResourcePolicy.html).
+ */
+function addResourcePolicyOperations(model) {
+  const path = '/2026-07-09/resource-policy/{ResourceArn}';
+  const errors = (...names) => names.map((shape) => ({ shape }));
+  const arn = { shape: 'ResourcePolicyResourceArn', location: 'uri', locationName: 'ResourceArn' };
+  Object.assign(model.shapes, {
+    ResourcePolicyResourceArn: {
+      type: 'string', max: 256, min: 0,
+      pattern: String.raw`arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_])+)?`,
+    },
+    ResourcePolicyDocument: { type: 'string', max: 20480, min: 1, pattern: String.raw`[\s\S]+` },
+    ResourcePolicyRevisionId: { type: 'string', max: 36, min: 36, pattern: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' },
+    PutResourcePolicyRequest: {
+      type: 'structure', required: ['ResourceArn', 'Policy'],
+      members: { ResourceArn: arn, Policy: { shape: 'ResourcePolicyDocument' }, RevisionId: { shape: 'ResourcePolicyRevisionId' } },
+    },
+    PutResourcePolicyResponse: { type: 'structure', members: { Policy: { shape: 'ResourcePolicyDocument' }, RevisionId: { shape: 'ResourcePolicyRevisionId' } } },
+    GetResourcePolicyRequest: { type: 'structure', required: ['ResourceArn'], members: { ResourceArn: arn } },
+    GetResourcePolicyResponse: { type: 'structure', members: { Policy: { shape: 'ResourcePolicyDocument' }, RevisionId: { shape: 'ResourcePolicyRevisionId' } } },
+    DeleteResourcePolicyRequest: {
+      type: 'structure', required: ['ResourceArn'],
+      members: { ResourceArn: arn, RevisionId: { shape: 'ResourcePolicyRevisionId', location: 'querystring', locationName: 'RevisionId' } },
+    },
+    PublicPolicyException: {
+      type: 'structure', members: { Type: { shape: 'String' }, Message: { shape: 'String' } },
+      error: { httpStatusCode: 400, senderFault: true }, exception: true,
+    },
+  });
+  Object.assign(model.operations, {
+    PutResourcePolicy: {
+      name: 'PutResourcePolicy', http: { method: 'PUT', requestUri: path, responseCode: 200 },
+      input: { shape: 'PutResourcePolicyRequest' }, output: { shape: 'PutResourcePolicyResponse' },
+      errors: errors('InvalidParameterValueException', 'PolicyLengthExceededException', 'PreconditionFailedException', 'PublicPolicyException',
+        'ResourceConflictException', 'ResourceNotFoundException', 'ServiceException', 'TooManyRequestsException'),
+    },
+    GetResourcePolicy: {
+      name: 'GetResourcePolicy', http: { method: 'GET', requestUri: path, responseCode: 200 },
+      input: { shape: 'GetResourcePolicyRequest' }, output: { shape: 'GetResourcePolicyResponse' },
+      errors: errors('InvalidParameterValueException', 'ResourceNotFoundException', 'ServiceException', 'TooManyRequestsException'),
+    },
+    DeleteResourcePolicy: {
+      name: 'DeleteResourcePolicy', http: { method: 'DELETE', requestUri: path, responseCode: 204 },
+      input: { shape: 'DeleteResourcePolicyRequest' },
+      errors: errors('InvalidParameterValueException', 'PreconditionFailedException', 'ResourceConflictException', 'ResourceNotFoundException',
+        'ServiceException', 'TooManyRequestsException'),
+    },
+  });
+}
+
 const RECORDED_FIXES = {
   lambda(model) {
+    addResourcePolicyOperations(model);
     for (const shape of Object.values(model.shapes)) {
       if (typeof shape.pattern === 'string' && shape.pattern.includes(REGION) && !shape.pattern.includes('(eusc-)?')) {
         shape.pattern = shape.pattern.split(REGION).join(`(eusc-)?${REGION}`);

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { AwsError, serviceFailure } from './aws/errors.js';
 import { authError } from './aws/authErrors.js';
 import { readCredentialScope, verifySigV4, type IncomingSignedRequest, type SigningCredentials } from './aws/sigv4.js';
-import { decodeQueryRequest, encodeQueryError, encodeQueryResponse } from './aws/query.js';
+import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, escapeXml } from './aws/query.js';
 import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from './aws/json.js';
 import { decodeRestJsonRequest, encodeRestJsonError, encodeRestJsonResponse } from './aws/restJson.js';
 import { loadServiceModel, type ServiceModel } from './aws/model.js';
@@ -104,6 +104,46 @@ function restJsonEndpoint(model: ServiceModel, definition: ServiceDefinition): E
   };
 }
 
+/**
+ * A service Latchkey does not serve (s3, logs, sqs, dynamodb, …): every request gets 501
+ * NotImplemented naming the service, in the shape its SDK parses — JSON for the JSON protocols
+ * (an X-Amz-Target or a JSON body), XML otherwise (awsQuery and restXml clients both read
+ * `<ErrorResponse><Error>`). 501 is not retried by the SDKs, so the caller hears it at once.
+ */
+function unservedEndpoint(service: string, req: IncomingSignedRequest, served: string[]): Endpoint {
+  const json = req.headers['x-amz-target'] !== undefined || /json/i.test(String(req.headers['content-type'] ?? ''));
+  const refusal = new AwsError(
+    'NotImplemented',
+    `Latchkey does not serve the ${service} service; it serves ${served.join(', ')}. Nothing was sent to AWS.`,
+    501,
+    'Sender',
+  );
+  return {
+    definition: { operations: {}, accessDeniedCode: 'AccessDeniedException', changesIdentities: false },
+    protocol: json ? 'json' : 'query',
+    decode() {
+      throw refusal;
+    },
+    encode() {
+      throw refusal;
+    },
+    encodeError(err, requestId) {
+      if (json) {
+        return {
+          status: err.status,
+          contentType: 'application/x-amz-json-1.1',
+          headers: { 'x-amzn-ErrorType': err.code },
+          body: JSON.stringify({ __type: err.code, message: err.message }),
+        };
+      }
+      const body =
+        `<ErrorResponse><Error><Type>${err.fault}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
+        `<RequestId>${requestId}</RequestId></ErrorResponse>`;
+      return { status: err.status, contentType: 'text/xml', body };
+    },
+  };
+}
+
 export interface ServerOptions {
   store: Store;
   /** Runs functions for Invoke; without it Invoke answers that this server runs none. */
@@ -155,7 +195,10 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     lambda: restJsonEndpoint(loadServiceModel('lambda'), lambdaService),
   };
   // The service name comes from the request: only the table's own keys count (`constructor` is no service).
-  const endpointFor = (service: string): Endpoint => (Object.hasOwn(endpoints, service) ? endpoints[service]! : endpoints.sts!);
+  const endpointFor = (req: IncomingSignedRequest): Endpoint => {
+    const service = serviceOf(req);
+    return Object.hasOwn(endpoints, service) ? endpoints[service]! : unservedEndpoint(service, req, Object.keys(endpoints));
+  };
 
   /** Sends what a codec encoded, with the request id AWS clients look for (as bytes: a string would get `; charset=utf-8` appended to its type). */
   const sendEncoded = (reply: FastifyReply, e: Encoded, requestId: string) =>
@@ -185,7 +228,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
       return status < 500 ? json(400, { code: 'SerializationException', message: error.message }) : json(500, { code: 'ServiceException', message: 'Latchkey failed to answer.' });
     }
     const signed = { method: request.method, rawPath, rawQuery: '', headers: request.headers, body: Buffer.alloc(0) };
-    const endpoint = endpointFor(serviceOf(signed));
+    const endpoint = endpointFor(signed);
     const err = tooLarge
       ? new AwsError('RequestEntityTooLargeException', `Request must be smaller than ${BODY_LIMIT} bytes.`, 413)
       : status < 500
@@ -240,7 +283,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     const signed = { ...signedRequestOf(request), body: Buffer.alloc(0) };
     const auth = await verifySigV4(signed, lookup, deps.now(), { beforeSignature: true });
     if (auth.ok) return;
-    const endpoint = endpointFor(serviceOf(signed));
+    const endpoint = endpointFor(signed);
     const requestId = newRequestId();
     reply.header('connection', 'close');
     return sendEncoded(reply, endpoint.encodeError(authError(auth.failure, endpoint.protocol, auth.detail), requestId), requestId);
@@ -260,7 +303,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
         return reply.status(500).headers({ 'content-type': 'application/json', 'x-amzn-requestid': requestId }).send(Buffer.from('{"Message":"Internal Server Error"}'));
       }
     }
-    const endpoint = endpointFor(serviceOf(signed));
+    const endpoint = endpointFor(signed);
     const send = (e: Encoded) => sendEncoded(reply, e, requestId);
     try {
       const auth = await verifySigV4(signed, lookup, deps.now());

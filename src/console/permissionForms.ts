@@ -1,6 +1,7 @@
 // The three "Add permissions" forms of the AWS Lambda console — AWS service, AWS account,
-// Function URL — and the AddPermission parameters each one becomes; and a resource-based
-// policy's statements as the console's table shows them. Pure: tested without a browser.
+// Function URL — and the AddPermission requests each one becomes; a resource-based policy's
+// statements as the console's table shows them; the ARN "Edit policy document" puts the
+// policy on. Pure: tested without a browser.
 
 export type PermissionKind = 'service' | 'account' | 'url';
 
@@ -42,30 +43,37 @@ export interface AddPermissionParameters {
   EventSourceToken?: string;
   PrincipalOrgID?: string;
   FunctionUrlAuthType?: 'AWS_IAM' | 'NONE';
+  InvokedViaFunctionUrl?: boolean;
 }
 
 const trimmed = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
 
-/** What the console sends for a filled-in form; empty optional fields are left out, as the console does. */
-export function addPermissionParameters(functionName: string, qualifier: string | undefined, form: PermissionForm): AddPermissionParameters {
+/** What the console sends for a filled-in form, in order; empty optional fields are left out, as the console does. */
+export function addPermissionRequests(functionName: string, qualifier: string | undefined, form: PermissionForm): AddPermissionParameters[] {
   const base = { FunctionName: functionName, ...(qualifier ? { Qualifier: qualifier } : {}), StatementId: form.statementId.trim() };
   const optional = (key: keyof AddPermissionParameters, value: string | undefined) => (trimmed(value) ? { [key]: trimmed(value) } : {});
   switch (form.kind) {
     case 'service':
-      return {
+      return [{
         ...base,
         Action: form.action,
         Principal: form.principal.trim(),
         ...optional('SourceArn', form.sourceArn),
         ...optional('SourceAccount', form.sourceAccount),
         ...optional('EventSourceToken', form.eventSourceToken),
-      };
+      }];
     case 'account':
-      return { ...base, Action: form.action, Principal: form.principal.trim(), ...optional('PrincipalOrgID', form.principalOrgId) };
+      return [{ ...base, Action: form.action, Principal: form.principal.trim(), ...optional('PrincipalOrgID', form.principalOrgId) }];
     case 'url': {
       const authType = form.authType ?? 'AWS_IAM';
       // A NONE URL is open to anyone: the console fixes the principal to "*".
-      return { ...base, Action: 'lambda:InvokeFunctionUrl', Principal: authType === 'NONE' ? '*' : form.principal.trim(), FunctionUrlAuthType: authType };
+      const Principal = authType === 'NONE' ? '*' : form.principal.trim();
+      // Since October 2025 a URL needs InvokeFunction too, limited to calls through the URL
+      // (Developer Guide, "Control access to function URLs"); the console adds both statements.
+      return [
+        { ...base, Action: 'lambda:InvokeFunctionUrl', Principal, FunctionUrlAuthType: authType },
+        { ...base, StatementId: `${base.StatementId}-invoke`, Action: 'lambda:InvokeFunction', Principal, InvokedViaFunctionUrl: true },
+      ];
     }
   }
 }
@@ -114,4 +122,23 @@ export function statementRows(policy: string | undefined): StatementRow[] {
 /** The policy document as the console's "View policy document" shows it: the same JSON, indented. */
 export function policyDocument(policy: string): string {
   return JSON.stringify(JSON.parse(policy), null, 2);
+}
+
+/** The ARN PutResourcePolicy takes for the function, version or alias a page shows. */
+export function policyResourceArn(functionArn: string, qualifier: string | undefined): string {
+  const unqualified = functionArn.split(':').slice(0, 7).join(':');
+  return qualifier ? `${unqualified}:${qualifier}` : unqualified;
+}
+
+/** The editor's text checked before it is sent: JSON with a Statement, or the reason it is not. */
+export function policyEditorError(text: string): string | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return `The policy is not valid JSON: ${(e as Error).message}`;
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return 'The policy must be a JSON object.';
+  if (!('Statement' in doc)) return 'The policy has no Statement.';
+  return undefined;
 }

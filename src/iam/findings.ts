@@ -2,14 +2,25 @@
 // zone of trust (the owning account, or its organization) can reach the function or layer
 // version, and through which statement.
 //
-// Each Allow statement is judged on its own. Deny statements are not subtracted: Lambda's
-// AddPermission and AddLayerVersionPermission can only write Allow statements, so a Deny that
-// cancels a grant does not occur in the policies this reads, and a finding stays a pointer to
-// one statement a person can fix.
+// Each Allow statement is judged on its own, then two things a whole policy decides:
+// - Deny statements (PutResourcePolicy can write them): a grant is dropped when a Deny takes
+//   the same actions from every caller outside the zone — no condition, or only conditions
+//   that are true for any outside caller (a negated operator on an account or organization key
+//   listing values inside the zone, as in "Deny unless aws:PrincipalOrgID is ours"). A Deny
+//   with any other condition (a source IP, a tag) leaves the finding: some outside caller
+//   still gets through.
+// - Function URLs need both `lambda:InvokeFunctionUrl` and `lambda:InvokeFunction` (since
+//   October 2025). A statement granting only InvokeFunctionUrl is reported only when the same
+//   grantee (or anyone) also gets InvokeFunction; a statement granting InvokeFunction only
+//   through the URL (`Bool lambda:InvokedViaFunctionUrl true`) is reported only when it is the
+//   narrower of the pair (anyone may InvokeFunctionUrl, one outside account InvokeFunction):
+//   one finding per way in, naming who really gets through.
 //
 // Conditions are ANDed, so one condition key that keeps callers inside the zone is enough to
 // drop the finding. Values listed for one key are ORed, so one value that reaches outside
-// (or a wildcard that could) is enough to keep it.
+// (or a wildcard that could) is enough to keep it. Keys that do not name the caller's account
+// or organization (aws:SourceIp, aws:SecureTransport, tags) narrow nothing: Access Analyzer
+// reports a statement limited only by a source IP as public too.
 
 import { splitArn, ARN_FIELDS } from './arn.js';
 import { parseOperator, SetQualifier } from './conditions.js';
@@ -50,27 +61,107 @@ export interface AccessFindingsInput {
 
 export function accessFindings(input: AccessFindingsInput): Finding[] {
   const statements = readStatements(input.policy);
-  const findings: Finding[] = [];
+  const denies = statements.filter((s) => s.Effect === 'Deny');
+  const judged: { finding: Finding; grantee: Grantee; role: UrlRole; acts: StatementActions }[] = [];
   statements.forEach((s, index) => {
     if (s.Effect !== 'Allow') return;
+    const acts = statementActions(s);
     const base = {
       resource: input.resource,
-      ...statementActions(s),
+      ...acts,
       statement: typeof s.Sid === 'string' ? { index, sid: s.Sid } : { index },
     };
     const constraints = readConstraints(s.Condition);
     const publicKind: FindingKind =
       input.functionUrlAuthType === 'NONE' && grants(base, 'lambda:InvokeFunctionUrl') ? 'public-url' : 'public';
+    const role = urlRole(s, acts);
     const seen = new Set<string>();
     for (const grantee of readGrantees(s)) {
       const id = `${grantee.type}|${grantee.written}`;
       if (seen.has(id)) continue;
       seen.add(id);
       const f = judge(grantee, constraints, input.zone, actionPhrase(base), publicKind);
-      if (f) findings.push({ ...base, ...f });
+      if (!f) continue;
+      if (denies.some((d) => denyCoversOutside(d, acts, grantee, input.zone, input.resource))) continue;
+      judged.push({ finding: { ...base, ...f }, grantee, role, acts });
     }
   });
-  return findings;
+  // A URL is reached by whoever gets both permissions: the narrower of the two grants reports it.
+  const invokers = judged.filter((j) => grants(j.acts, 'lambda:InvokeFunction'));
+  const urlGrants = judged.filter((j) => grants(j.acts, 'lambda:InvokeFunctionUrl'));
+  return judged
+    .filter((j) => {
+      if (j.role === 'url') return invokers.some((i) => sameOrAnyone(i.grantee, j.grantee));
+      if (j.role === 'viaUrl') return urlGrants.some((u) => sameOrAnyone(u.grantee, j.grantee) && !sameOrAnyone(j.grantee, u.grantee));
+      return true;
+    })
+    .map((j) => j.finding);
+}
+
+/** What a statement is for function URLs: only InvokeFunctionUrl, only InvokeFunction through a URL, or neither. */
+type UrlRole = 'url' | 'viaUrl' | 'plain';
+
+function urlRole(s: Json, acts: StatementActions): UrlRole {
+  if (acts.notActions || acts.actions.length === 0) return 'plain';
+  const only = (action: string) => acts.actions.every((a) => a.toLowerCase() === action.toLowerCase());
+  if (only('lambda:InvokeFunctionUrl')) return 'url';
+  if (only('lambda:InvokeFunction') && onlyThroughUrl(s.Condition)) return 'viaUrl';
+  return 'plain';
+}
+
+/** `Bool lambda:InvokedViaFunctionUrl true` (not IfExists): the statement matches URL requests only. */
+function onlyThroughUrl(condition: unknown): boolean {
+  if (!isObject(condition)) return false;
+  return Object.entries(condition).some(([operator, block]) => {
+    const op = parseOperator(operator);
+    if (!op || op.ifExists || op.spec.family !== 'Bool' || op.set !== SetQualifier.None || !isObject(block)) return false;
+    return Object.entries(block).some(([key, raw]) => key.toLowerCase() === 'lambda:invokedviafunctionurl' && strings(raw).every((v) => v.toLowerCase() === 'true'));
+  });
+}
+
+/** Whether `other` reaches at least the callers `g` names: the same principal, or anyone. */
+function sameOrAnyone(other: Grantee, g: Grantee): boolean {
+  if (other.type === 'anyone') return true;
+  if (other.type !== g.type) return false;
+  if (other.written === g.written) return true;
+  const account = awsPrincipalAccount(other.written);
+  return g.type === 'aws' && account !== undefined && account === awsPrincipalAccount(g.written);
+}
+
+/**
+ * Whether Deny statement `d` takes every action of `acts` on `resource` from every caller
+ * `g` could be outside the zone. Conservative: anything it cannot show is "no".
+ */
+function denyCoversOutside(d: Json, acts: StatementActions, g: Grantee, zone: ZoneOfTrust, resource: string): boolean {
+  if (d.NotPrincipal !== undefined || d.NotAction !== undefined || d.NotResource !== undefined) return false;
+  if (!readGrantees(d).some((dg) => sameOrAnyone(dg, g))) return false;
+  const denied = strings(d.Action).map((p) => compileGlob(p, true));
+  const covered = acts.notActions
+    ? denied.some((m) => m('lambda:*'))
+    : acts.actions.length > 0 && acts.actions.every((a) => denied.some((m) => m(a)));
+  if (!covered) return false;
+  if (d.Resource !== undefined && !strings(d.Resource).some((r) => compileGlob(r, false)(resource))) return false;
+  return outsideAlwaysMatches(d.Condition, zone);
+}
+
+/** True when every condition of a Deny holds for any caller outside the zone (absent keys included). */
+function outsideAlwaysMatches(condition: unknown, zone: ZoneOfTrust): boolean {
+  if (condition === undefined) return true;
+  if (!isObject(condition)) return false;
+  for (const [operator, block] of Object.entries(condition)) {
+    const op = parseOperator(operator);
+    // A negated operator is true when the key is absent and when the caller's value is not
+    // listed; listing only values inside the zone makes it true for every outside caller.
+    if (!op || !op.spec.negated || op.set !== SetQualifier.None || !isObject(block)) return false;
+    if (op.spec.family !== 'String' && op.spec.family !== 'Arn') return false;
+    for (const [key, raw] of Object.entries(block)) {
+      const keyClass = NARROWING_KEYS[key.toLowerCase()];
+      if (keyClass !== 'account' && keyClass !== 'org' && keyClass !== 'orgPath' && keyClass !== 'arn') return false;
+      const c: Constraint = { key, keyClass, values: strings(raw), like: op.spec.comparison === 'like', stringOnArn: op.spec.family === 'String' && keyClass === 'arn' };
+      if (c.values.length === 0 || !c.values.every((v) => valueReach(c, v, zone).kind === 'inside')) return false;
+    }
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------

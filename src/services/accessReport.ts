@@ -6,7 +6,7 @@
 import { accessFindings, type Finding } from '../iam/findings.js';
 import type { Store } from '../store/store.js';
 import type { FunctionUrlDoc } from './lambda/functionUrls.js';
-import type { PolicyDocumentState } from './lambda/permissions.js';
+import { policyObject, type PolicyDocumentState } from './lambda/permissions.js';
 
 export interface ResourceAccess {
   resource: string;
@@ -21,6 +21,18 @@ function resourceType(arn: string): ResourceAccess['resourceType'] {
   const qualifier = parts[7];
   if (qualifier === undefined) return 'function';
   return /^\d+$/.test(qualifier) ? 'version' : 'alias';
+}
+
+/**
+ * The resource a stored policy belongs to, from its statements: AddPermission writes that ARN;
+ * PutResourcePolicy may also write the function's `<arn>:*` (its versions and aliases) or a list.
+ */
+function policyResource(policy: PolicyDocumentState): string | undefined {
+  for (const s of policy.statements) {
+    const first = ([] as unknown[]).concat(s.Resource ?? []).find((r): r is string => typeof r === 'string');
+    if (first) return first.endsWith(':*') ? first.slice(0, -2) : first;
+  }
+  return undefined;
 }
 
 /** Every Lambda resource with at least one finding, in ARN order. */
@@ -44,13 +56,13 @@ export async function accessReport(store: Store): Promise<ResourceAccess[]> {
   };
   const report: ResourceAccess[] = [];
   for (const policy of policies) {
-    const resource = String(policy.statements[0]?.Resource ?? '');
+    const resource = policyResource(policy);
     if (!resource) continue;
     const accountId = resource.split(':')[4] ?? '';
     const auth = urlAuth.get(resource);
     const findings = accessFindings({
       resource,
-      policy: { Version: '2012-10-17', Statement: policy.statements },
+      policy: policyObject(policy),
       zone: await zoneOf(accountId),
       ...(auth ? { functionUrlAuthType: auth } : {}),
     });

@@ -109,6 +109,9 @@ export function principalContext(caller: Caller, orgPaths: string[]): ContextInp
     'aws:userid': caller.userId,
     'aws:MultiFactorAuthPresent': 'false',
     'aws:PrincipalIsAWSService': 'false',
+    // No Latchkey service calls another on a caller's behalf (AWS's Forward Access Sessions), so
+    // aws:CalledVia never appears and aws:ViaAWSService is always false.
+    'aws:ViaAWSService': 'false',
   };
   if (caller.user && !caller.role) keys['aws:username'] = caller.user.userName;
   if (caller.account?.organizationId) {

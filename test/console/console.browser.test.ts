@@ -147,6 +147,26 @@ describe('the web console', { skip: missing && !process.env.CI ? 'no Chromium' :
     assert.deepEqual((await policyOf()).Statement.map((s) => s.Sid), ['xaccount']);
   });
 
+  test('Edit policy document: the whole JSON policy with a Deny, through PutResourcePolicy; bad JSON and AWS\'s errors shown', async () => {
+    await page.getByRole('button', { name: 'Edit policy document' }).click();
+    const editor = page.getByLabel('Policy JSON');
+    assert.deepEqual(JSON.parse(await editor.inputValue()), await policyOf(), 'it starts from the current policy');
+    await editor.fill('{"Statement": [');
+    await page.getByRole('button', { name: 'Save' }).click();
+    assert.match(await page.getByRole('alert').innerText(), /^The policy is not valid JSON: /);
+    const current = await policyOf();
+    const elsewhere = { ...current, Statement: [{ ...current.Statement[0], Resource: `${FN_ARN}-other` }] };
+    await editor.fill(JSON.stringify(elsewhere));
+    await page.getByRole('button', { name: 'Save' }).click();
+    assert.match(await page.getByRole('alert').innerText(), /^InvalidParameterValueException: /);
+    const withDeny = { ...current, Statement: [...current.Statement, { Sid: 'no-deletes', Effect: 'Deny', Principal: '*', Action: 'lambda:DeleteFunction', Resource: FN_ARN }] };
+    await editor.fill(JSON.stringify(withDeny, null, 2));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('cell', { name: 'no-deletes', exact: true }).waitFor();
+    assert.deepEqual((await policyOf()).Statement.map((st) => `${st.Sid} ${st.Effect}`), ['xaccount Allow', 'no-deletes Deny']);
+    await page.screenshot({ path: path.join(RESULTS, 'function-policy-editor.png'), fullPage: true });
+  });
+
   test('an alias has a policy of its own', async () => {
     await page.getByLabel('Version or alias').selectOption('prod');
     await page.getByRole('heading', { name: 'Resource-based policy statements' }).waitFor();

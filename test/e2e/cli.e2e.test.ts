@@ -10,7 +10,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { zipSync, strToU8 } from 'fflate';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer, LAMBDA_TRUST_POLICY } from './support.js';
+
+/** The Lambda model Latchkey serves, which `aws configure add-model` takes (README). */
+const LAMBDA_MODEL = fileURLToPath(new URL('../../../src/aws/models/lambda.json', import.meta.url));
 
 interface Cli {
   name: string;
@@ -140,6 +144,22 @@ for (const cli of clis) {
       const open = run(aws, ['--profile', 'owner', 'lambda', 'add-permission', '--function-name', fn, '--statement-id', 'url', '--action', 'lambda:InvokeFunctionUrl', '--principal', '*', '--function-url-auth-type', 'NONE'], as('owner'));
       assert.equal(open.status, 0, open.stderr);
       assert.equal(JSON.parse(open.json().Statement).Condition.StringEquals['lambda:FunctionUrlAuthType'], 'NONE');
+      // The second permission a URL needs since October 2025. CLI v2 2.9 predates the flag;
+      // Latchkey's model, added as the README shows, gives it (and put-resource-policy).
+      const withModel: NodeJS.ProcessEnv = tag === 'v1' ? as('owner') : { ...as('owner'), HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-cli-home-')) };
+      if (tag === 'v2') {
+        const added = run(aws, ['configure', 'add-model', '--service-name', 'lambda', '--service-model', `file://${LAMBDA_MODEL}`], withModel);
+        assert.equal(added.status, 0, added.stderr);
+      }
+      const via = run(aws, ['--profile', 'owner', 'lambda', 'add-permission', '--function-name', fn, '--statement-id', 'url-invoke', '--action', 'lambda:InvokeFunction', '--principal', '*', '--invoked-via-function-url'], withModel);
+      assert.equal(via.status, 0, via.stderr);
+      assert.deepEqual(JSON.parse(via.json().Statement).Condition, { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } });
+      if (tag === 'v2') {
+        const put = run(aws, ['--profile', 'owner', 'lambda', 'get-resource-policy', '--resource-arn', `arn:aws:lambda:us-east-1:123456789012:function:${fn}`], withModel);
+        assert.equal(put.status, 0, put.stderr);
+        assert.deepEqual(JSON.parse(put.json().Policy).Statement.map((st: { Sid: string }) => st.Sid), ['sns', 'url', 'url-invoke']);
+        fs.rmSync(withModel.HOME!, { recursive: true, force: true });
+      }
       const got = run(aws, ['--profile', 'owner', 'lambda', 'get-function-url-config', '--function-name', fn], as('owner'));
       assert.equal(got.json().FunctionUrl, url.json().FunctionUrl);
       urls.push(url.json().FunctionUrl);

@@ -226,7 +226,13 @@ describe('function URLs', () => {
     assert.equal((await refusal(lambda('partner').send(new GetFunctionUrlConfigCommand({ FunctionName: fnArn('web') })))).name, 'AccessDeniedException');
   });
 
-  test('NONE: 403 until a statement lets anyone InvokeFunctionUrl; then the function answers in payload format 2.0', async () => {
+  // Since October 2025 a URL needs both permissions (Developer Guide, "Control access to function URLs").
+  const invokeViaUrl = (FunctionName: string, Principal: string, Qualifier?: string) =>
+    lambda().send(new AddPermissionCommand({
+      FunctionName, Qualifier, StatementId: 'invoke-via-url', Action: 'lambda:InvokeFunction', Principal, InvokedViaFunctionUrl: true,
+    }));
+
+  test('NONE: 403 until anyone may both InvokeFunctionUrl and InvokeFunction via the URL; then payload format 2.0', async () => {
     const before = await fetch(pathForm(urls.none, '/hello'));
     assert.equal(before.status, 403);
     assert.equal(before.headers.get('x-amzn-errortype'), 'AccessDeniedException');
@@ -235,6 +241,10 @@ describe('function URLs', () => {
     await lambda().send(new AddPermissionCommand({
       FunctionName: 'web', StatementId: 'public-url', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE',
     }));
+    const half = await fetch(pathForm(urls.none, '/hello'));
+    assert.equal(half.status, 403, 'InvokeFunctionUrl alone is no longer enough');
+    assert.deepEqual(await half.json(), forbidden);
+    await invokeViaUrl('web', '*');
     const res = await fetch(pathForm(urls.none, '/hello?x=1'), { method: 'POST', body: 'payload' });
     assert.equal(res.status, 201);
     assert.equal(res.headers.get('x-seen-path'), '/hello');
@@ -274,6 +284,8 @@ describe('function URLs', () => {
     await lambda().send(new AddPermissionCommand({
       FunctionName: 'private-web', StatementId: 'partner-url', Action: 'lambda:InvokeFunctionUrl', Principal: PARTNER, FunctionUrlAuthType: 'AWS_IAM',
     }));
+    assert.equal((await call('partner')).status, 403, 'InvokeFunction via the URL is granted too, or nothing');
+    await invokeViaUrl('private-web', PARTNER);
     const partner = await call('partner');
     assert.equal(partner.status, 201);
     assert.equal(((await partner.json()) as { caller: string }).caller, PARTNER);
@@ -283,6 +295,7 @@ describe('function URLs', () => {
     await lambda().send(new AddPermissionCommand({
       FunctionName: 'web', Qualifier: 'live', StatementId: 'public-url', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE',
     }));
+    await invokeViaUrl('web', '*', 'live');
     assert.equal((await fetch(pathForm(urls.alias))).status, 201);
     await lambda().send(new DeleteAliasCommand({ FunctionName: 'web', Name: 'live' }));
     const gone = await fetch(pathForm(urls.alias));
@@ -337,7 +350,7 @@ describe('latchkey access', () => {
     // The partner is in the owner's organization, the zone of trust; the outsider is not.
     assert.deepEqual(kinds(fnArn('private-web')), []);
     assert.deepEqual(kinds(fnArn('explained')), [`cross-account arn:aws:iam::${OUTSIDER}:root`]);
-    // Its URL is deleted, but the statement letting anyone InvokeFunctionUrl stays (as on AWS).
+    // Its URL is deleted, but the statements letting anyone use it stay (as on AWS); the pair is one finding.
     assert.deepEqual(kinds(fnArn('web')), ['public *']);
     const text = latchkey('access', '--state-dir', server.stateDir, '--profile', 'owner');
     assert.match(text.stdout, /service-without-source\s+sns\.amazonaws\.com/);

@@ -29,6 +29,9 @@ function policy(...statements: Statement[]): string {
 }
 
 const service = (name: string) => ({ Service: name });
+/** The two statements a public NONE URL needs (Developer Guide, "Control access to function URLs"). */
+const URL_PUBLIC = stmt({ Sid: 'FunctionURLAllowPublicAccess', Principal: '*', Action: 'lambda:InvokeFunctionUrl', Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } } });
+const URL_INVOKE_PUBLIC = stmt({ Sid: 'FunctionURLInvokeAllowPublicAccess', Principal: '*', Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } });
 const sourceAccount = (account: string) => ({ StringEquals: { 'AWS:SourceAccount': account } });
 const sourceArn = (arn: string) => ({ ArnLike: { 'AWS:SourceArn': arn } });
 
@@ -277,23 +280,43 @@ const TABLE: Row[] = [
 
   // Function URLs
   {
-    name: 'function URL with auth type NONE, public statement',
-    policy: policy(
-      stmt({
-        Sid: 'FunctionURLAllowPublicAccess',
-        Principal: '*',
-        Action: 'lambda:InvokeFunctionUrl',
-        Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } },
-      }),
-    ),
+    name: 'function URL with auth type NONE: InvokeFunctionUrl alone opens nothing (InvokeFunction is needed too)',
+    policy: policy(URL_PUBLIC),
+    url: 'NONE',
+    expect: [],
+  },
+  {
+    name: 'function URL with auth type NONE: both public statements are one public-url finding',
+    policy: policy(URL_PUBLIC, URL_INVOKE_PUBLIC),
     url: 'NONE',
     expect: [['public-url', '*']],
   },
   {
-    name: 'function URL with auth type AWS_IAM, public statement',
-    policy: policy(stmt({ Principal: '*', Action: 'lambda:InvokeFunctionUrl', Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } } })),
+    name: 'function URL with auth type AWS_IAM, both statements public',
+    policy: policy(
+      stmt({ Principal: '*', Action: 'lambda:InvokeFunctionUrl', Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } } }),
+      URL_INVOKE_PUBLIC,
+    ),
     url: 'AWS_IAM',
     expect: [['public', '*']],
+  },
+  {
+    name: 'function URL: InvokeFunction through the URL alone is not public, nor is the plain Invoke API reachable',
+    policy: policy(URL_INVOKE_PUBLIC),
+    url: 'NONE',
+    expect: [],
+  },
+  {
+    name: 'function URL: anyone may InvokeFunctionUrl, one outside account InvokeFunction through it → that account',
+    policy: policy(URL_PUBLIC, stmt({ Sid: 'x', Principal: { AWS: `arn:aws:iam::${OUTSIDER}:root` }, Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } })),
+    url: 'AWS_IAM',
+    expect: [['cross-account', `arn:aws:iam::${OUTSIDER}:root`, [OUTSIDER]]],
+  },
+  {
+    name: 'function URL: a plain public InvokeFunction pairs with the URL statement too',
+    policy: policy(URL_PUBLIC, stmt({ Principal: '*' })),
+    url: 'NONE',
+    expect: [['public-url', '*'], ['public', '*']],
   },
   {
     name: 'function URL NONE: lambda:* covers the URL, lambda:InvokeFunction does not',
@@ -303,6 +326,53 @@ const TABLE: Row[] = [
       ['public-url', '*'],
       ['public', '*'],
     ],
+  },
+
+  // Deny statements (PutResourcePolicy)
+  {
+    name: 'a Deny of the same action to everyone cancels a public grant',
+    policy: policy(stmt({ Principal: '*' }), stmt({ Sid: 'no', Effect: 'Deny', Principal: '*' })),
+    expect: [],
+  },
+  {
+    name: 'a Deny to everyone outside the organization cancels a public grant',
+    policy: policy(stmt({ Principal: '*' }), stmt({ Sid: 'org-only', Effect: 'Deny', Principal: '*', Action: 'lambda:*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } } })),
+    zone: ORG_ZONE,
+    expect: [],
+  },
+  {
+    name: 'a Deny outside the organization, judged in an account zone, names the other organization',
+    policy: policy(stmt({ Principal: '*' }), stmt({ Sid: 'org-only', Effect: 'Deny', Principal: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': ORG } } })),
+    expect: [['public', '*']],
+  },
+  {
+    name: 'a Deny outside a source IP range leaves the grant public (callers in the range can be anyone)',
+    policy: policy(stmt({ Principal: '*' }), stmt({ Sid: 'ip', Effect: 'Deny', Principal: '*', Condition: { NotIpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+    expect: [['public', '*']],
+  },
+  {
+    name: 'a Deny of one outside account cancels its grant only',
+    policy: policy(
+      stmt({ Sid: 'out', Principal: { AWS: `arn:aws:iam::${OUTSIDER}:root` } }),
+      stmt({ Sid: 'any', Principal: '*', Action: 'lambda:GetFunction' }),
+      stmt({ Sid: 'no-out', Effect: 'Deny', Principal: { AWS: OUTSIDER }, Action: 'lambda:Invoke*' }),
+    ),
+    expect: [['public', '*']],
+  },
+  {
+    name: 'a Deny of part of the actions leaves the rest public',
+    policy: policy(stmt({ Principal: '*', Action: 'lambda:*' }), stmt({ Sid: 'no', Effect: 'Deny', Principal: '*', Action: 'lambda:InvokeFunction' })),
+    expect: [['public', '*']],
+  },
+  {
+    name: 'a Deny on the versions (<arn>:*) does not cover the function itself',
+    policy: policy(stmt({ Principal: '*' }), stmt({ Sid: 'no', Effect: 'Deny', Principal: '*', Resource: `${FN}:*` })),
+    expect: [['public', '*']],
+  },
+  {
+    name: 'an Allow limited only by aws:SourceIp is still public (as Access Analyzer reports)',
+    policy: policy(stmt({ Principal: '*', Condition: { IpAddress: { 'aws:SourceIp': '203.0.113.0/24' } } })),
+    expect: [['public', '*']],
   },
 
   // Layers
@@ -336,7 +406,7 @@ const TABLE: Row[] = [
       stmt({ Sid: 'public', Principal: '*' }),
       stmt({ Sid: 'own', Principal: { AWS: OWNER } }),
       stmt({ Sid: 'xaccount', Principal: { AWS: `arn:aws:iam::${OUTSIDER}:root` } }),
-      stmt({ Sid: 'deny', Effect: 'Deny', Principal: '*' }),
+      stmt({ Sid: 'deny', Effect: 'Deny', Principal: '*', Action: 'lambda:DeleteFunction' }),
       stmt({ Sid: 'sns', Principal: service('sns.amazonaws.com') }),
     ),
     expect: [
@@ -393,7 +463,7 @@ describe('accessFindings: finding contents', () => {
   test('the statement index counts every statement, Deny included', () => {
     const [f] = accessFindings({
       resource: FN,
-      policy: JSON.stringify({ Statement: [stmt({ Effect: 'Deny', Principal: '*' }), { Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction' }] }),
+      policy: JSON.stringify({ Statement: [stmt({ Effect: 'Deny', Principal: '*', Action: 'lambda:DeleteFunction' }), { Effect: 'Allow', Principal: '*', Action: 'lambda:InvokeFunction' }] }),
       zone: ACCOUNT_ZONE,
     });
     assert.deepEqual(f!.statement, { index: 1 });

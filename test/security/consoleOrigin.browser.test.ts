@@ -43,6 +43,7 @@ before(async () => {
   }));
   const { FunctionUrl } = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'page', AuthType: 'NONE' }));
   await lambda.send(new AddPermissionCommand({ FunctionName: 'page', StatementId: 'public', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' }));
+  await lambda.send(new AddPermissionCommand({ FunctionName: 'page', StatementId: 'public-via-url', Action: 'lambda:InvokeFunction', Principal: '*', InvokedViaFunctionUrl: true }));
   urlId = new URL(FunctionUrl!).hostname.split('.')[0]!;
   browser = await chromium.launch({
     executablePath: CHROMIUM,

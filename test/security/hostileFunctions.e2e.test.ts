@@ -297,6 +297,9 @@ test('7: the endpoint a function calls is the server\'s, whatever Host a URL req
     await lambda().send(new AddPermissionCommand({
       FunctionName: name, StatementId: 'public-url', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE',
     }));
+    await lambda().send(new AddPermissionCommand({
+      FunctionName: name, StatementId: 'public-via-url', Action: 'lambda:InvokeFunction', Principal: '*', InvokedViaFunctionUrl: true,
+    }));
     const urlId = new URL(FunctionUrl!).hostname.split('.')[0]!;
     for (const host of ['evil.example:8080', 'attacker.test', `127.0.0.1:${server.port}`]) {
       assert.equal(await ask(`/lambda-url/${urlId}/`, host), server.endpoint, `${name}, Host: ${host}`);

@@ -600,19 +600,19 @@ describe('Policy size limit (20480 bytes of the compact document)', () => {
     let state: PolicyDocumentState | null = null;
     let i = 0;
     // Fill with ~400-byte statements while the next one still fits.
-    while (policySize([...(state?.statements ?? []), big(`s${String(i).padStart(3, '0')}`)]) <= 20480 - 400) {
+    while (policySize({ statements: [...(state?.statements ?? []), big(`s${String(i).padStart(3, '0')}`)] }) <= 20480 - 400) {
       state = addStatement(state, big(`s${String(i).padStart(3, '0')}`), { newRevisionId: next, kind: 'function' });
       i++;
     }
     assert.ok(state);
-    const room = 20480 - policySize(state.statements);
+    const room = 20480 - policySize({ statements: state.statements });
     const base = buildFunctionStatement({ Action: invoke, StatementId: 'x', Principal: '*' }, FN_ARN);
-    const overhead = policySize([...state.statements, base]) - policySize(state.statements);
+    const overhead = policySize({ statements: [...state.statements, base] }) - policySize({ statements: state.statements });
     // A statement whose Sid pads the document to exactly the limit.
     const exact = buildFunctionStatement({ Action: invoke, StatementId: 'x'.repeat(1 + room - overhead), Principal: '*' }, FN_ARN);
-    assert.equal(policySize([...state.statements, exact]), 20480);
+    assert.equal(policySize({ statements: [...state.statements, exact] }), 20480);
     const full = addStatement(state, exact, { newRevisionId: next, kind: 'function' });
-    assert.equal(policySize(full.statements), 20480);
+    assert.equal(policySize({ statements: full.statements }), 20480);
 
     const over = buildFunctionStatement({ Action: invoke, StatementId: 'x'.repeat(2 + room - overhead), Principal: '*' }, FN_ARN);
     fails(() => addStatement(state, over, { newRevisionId: next, kind: 'function' }), 'PolicyLengthExceededException', 400, 'The final policy size (20481) is bigger than the limit (20480).');
@@ -620,8 +620,8 @@ describe('Policy size limit (20480 bytes of the compact document)', () => {
 
   test('the size is that of the document GetPolicy returns, counted in UTF-8 bytes', () => {
     const state: PolicyDocumentState = { statements: [{ Sid: 'é' }], revisionId: 'r' };
-    assert.equal(policySize(state.statements), Buffer.byteLength(policyDocument(state)));
-    assert.equal(policySize(state.statements), policyDocument(state).length + 1);
+    assert.equal(policySize(state), Buffer.byteLength(policyDocument(state)));
+    assert.equal(policySize(state), policyDocument(state).length + 1);
   });
 
   test('layer policies have the same limit', () => {

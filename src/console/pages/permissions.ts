@@ -1,17 +1,18 @@
 // Configuration → Permissions: the execution role with its policies summarised, and the
 // resource-based policy of the function, version or alias shown — statements as a table,
-// "View policy document", "Add permissions" (AWS service, AWS account, Function URL) and
-// Delete with a confirmation.
+// "View policy document", "Edit policy document" (the whole JSON policy, PutResourcePolicy),
+// "Add permissions" (AWS service, AWS account, Function URL) and Delete with a confirmation.
 
 import {
   AddPermissionCommand,
   GetPolicyCommand,
+  PutResourcePolicyCommand,
   RemovePermissionCommand,
 } from '@aws-sdk/client-lambda';
 import { GetRoleCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, GetRolePolicyCommand } from '@aws-sdk/client-iam';
 import { iam, lambda } from '../api.js';
 import { errorBox, field, h, loading, render, select, table } from '../dom.js';
-import { ACTIONS, SERVICES, addPermissionParameters, policyDocument, statementRows, type PermissionKind } from '../permissionForms.js';
+import { ACTIONS, SERVICES, addPermissionRequests, policyDocument, policyEditorError, policyResourceArn, statementRows, type PermissionKind } from '../permissionForms.js';
 import type { FunctionView } from './function.js';
 
 export async function permissionsSection(content: HTMLElement, view: FunctionView): Promise<void> {
@@ -65,8 +66,9 @@ function summarise(document: string): string {
 async function resourcePolicy(section: HTMLElement, view: FunctionView): Promise<void> {
   const title = h('h4', { id: 'policy-title' }, 'Resource-based policy statements');
   let policyText: string | undefined;
+  let revisionId: string | undefined;
   try {
-    policyText = (await lambda().send(new GetPolicyCommand({ FunctionName: view.id, ...(view.qualifier ? { Qualifier: view.qualifier } : {}) }))).Policy;
+    ({ Policy: policyText, RevisionId: revisionId } = await lambda().send(new GetPolicyCommand({ FunctionName: view.id, ...(view.qualifier ? { Qualifier: view.qualifier } : {}) })));
   } catch (e) {
     if ((e as Error).name !== 'ResourceNotFoundException') {
       render(section, title, errorBox(e));
@@ -82,14 +84,18 @@ async function resourcePolicy(section: HTMLElement, view: FunctionView): Promise
   });
   const formArea = h('div', {});
   const addButton = h('button', { type: 'button', onclick: () => { render(formArea, addPermissionForm(view)); formArea.querySelector<HTMLElement>('input, select')?.focus(); } }, 'Add permissions');
+  const editButton = h('button', { type: 'button', onclick: () => { render(formArea, policyEditor(view, policyText, revisionId)); formArea.querySelector<HTMLElement>('textarea')?.focus(); } }, 'Edit policy document');
   const status = h('div', { 'aria-live': 'polite' });
   render(
     section,
     title,
-    h('div', { class: 'actions' }, viewButton, addButton),
-    table('Resource-based policy statements', ['Statement ID', 'Principal', 'Conditions', 'Action', ''], rows.map((r) => [
-      r.sid, h('code', {}, r.principal), r.conditions ? h('code', {}, r.conditions) : '—', r.action,
-      h('button', { type: 'button', class: 'danger', 'aria-label': `Delete statement ${r.sid}`, onclick: () => confirmDelete(view, r.sid, status) }, 'Delete'),
+    h('div', { class: 'actions' }, viewButton, editButton, addButton),
+    table('Resource-based policy statements', ['Statement ID', 'Effect', 'Principal', 'Conditions', 'Action', ''], rows.map((r) => [
+      r.sid || '—', r.effect, h('code', {}, r.principal), r.conditions ? h('code', {}, r.conditions) : '—', r.action,
+      // RemovePermission names a statement by its Sid; one without goes by editing the document.
+      r.sid
+        ? h('button', { type: 'button', class: 'danger', 'aria-label': `Delete statement ${r.sid}`, onclick: () => confirmDelete(view, r.sid, status) }, 'Delete')
+        : '',
     ])),
     status,
     documentView,
@@ -151,7 +157,7 @@ function addPermissionForm(view: FunctionView): HTMLElement {
       const principal = input('principal', { required: true });
       auth.addEventListener('change', () => { principal.value = auth.value === 'NONE' ? '*' : ''; principal.disabled = auth.value === 'NONE'; });
       render(fields, field('Auth type', auth), sid, field('Principal', principal, 'AWS_IAM: an account ID or ARN. NONE: everyone (*).'),
-        h('p', {}, 'Action: ', h('code', {}, 'lambda:InvokeFunctionUrl')));
+        h('p', {}, 'Actions: ', h('code', {}, 'lambda:InvokeFunctionUrl'), ' and ', h('code', {}, 'lambda:InvokeFunction'), ' through the URL only (both are needed since October 2025).'));
     }
   };
   kind.addEventListener('change', draw);
@@ -164,7 +170,7 @@ function addPermissionForm(view: FunctionView): HTMLElement {
       class: 'panel',
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        const params = addPermissionParameters(view.id, view.qualifier, {
+        const requests = addPermissionRequests(view.id, view.qualifier, {
           kind: kind.value as PermissionKind,
           statementId: value('statementId'),
           principal: value('principal'),
@@ -177,7 +183,7 @@ function addPermissionForm(view: FunctionView): HTMLElement {
         });
         render(status, 'Saving…');
         try {
-          await lambda().send(new AddPermissionCommand(params));
+          for (const params of requests) await lambda().send(new AddPermissionCommand(params));
           view.refresh();
         } catch (err) {
           render(status, errorBox(err));
@@ -187,6 +193,46 @@ function addPermissionForm(view: FunctionView): HTMLElement {
     h('h4', { id: 'add-title' }, 'Add permissions'),
     field('Grant permission to', kind),
     fields,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', onclick: (e: Event) => (e.target as HTMLElement).closest('form')?.remove() }, 'Cancel')),
+    status,
+  );
+}
+
+/**
+ * The whole policy as JSON, replaced with PutResourcePolicy: Deny statements and any condition
+ * key, which the Add permissions forms cannot write. The RevisionId read with the policy goes
+ * along, so a change someone made meanwhile is refused rather than overwritten.
+ */
+function policyEditor(view: FunctionView, policyText: string | undefined, revisionId: string | undefined): HTMLElement {
+  const resourceArn = policyResourceArn(view.configuration.FunctionArn ?? '', view.qualifier);
+  const starter = { Version: '2012-10-17', Statement: [{ Sid: 'example', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'lambda:InvokeFunction', Resource: resourceArn }] };
+  const editor = h('textarea', { name: 'policy', rows: 18, cols: 80, spellcheck: false, autocomplete: 'off' });
+  editor.value = policyText ? policyDocument(policyText) : JSON.stringify(starter, null, 2);
+  const status = h('div', { 'aria-live': 'polite' });
+  return h(
+    'form',
+    {
+      'aria-labelledby': 'edit-title',
+      class: 'panel',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        const problem = policyEditorError(editor.value);
+        if (problem) {
+          render(status, h('div', { class: 'error', role: 'alert' }, problem));
+          return;
+        }
+        render(status, 'Saving…');
+        try {
+          await lambda().send(new PutResourcePolicyCommand({ ResourceArn: resourceArn, Policy: editor.value, ...(revisionId ? { RevisionId: revisionId } : {}) }));
+          view.refresh();
+        } catch (err) {
+          render(status, errorBox(err));
+        }
+      },
+    },
+    h('h4', { id: 'edit-title' }, 'Edit policy document'),
+    h('p', {}, 'Replaces the whole policy of ', h('code', {}, resourceArn), ', the statements Add permissions wrote included.'),
+    field('Policy JSON', editor),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', onclick: (e: Event) => (e.target as HTMLElement).closest('form')?.remove() }, 'Cancel')),
     status,
   );

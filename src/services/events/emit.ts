@@ -185,7 +185,14 @@ export async function emitEvent(deps: Deps & { decisions: DecisionLog }, req: Em
   const decided = authorizeWithoutIdentity(
     deps,
     { type: 'Service', service: d.principal },
-    { action: 'lambda:InvokeFunction', resource: ref.resourceArn, resourceAccount: ref.accountId, context: d.context, ...(policy ? { resourcePolicy: policy } : {}) },
+    {
+      action: 'lambda:InvokeFunction',
+      resource: ref.resourceArn,
+      resourceAccount: ref.accountId,
+      // What AWS sets when a service calls with its own principal (global condition keys reference).
+      context: { ...d.context, 'aws:PrincipalIsAWSService': 'true', 'aws:PrincipalServiceName': d.principal },
+      ...(policy ? { resourcePolicy: policy } : {}),
+    },
     { ...meta, region, via: 'event' },
   );
   const result: EmitResult = {

@@ -6,7 +6,7 @@
 
 import type { CompiledPolicy, ContextInput } from '../../iam/index.js';
 import type { AuthorizationCheck, Deps, OperationContext } from '../operation.js';
-import { POLICY_ID, POLICY_VERSION, type PolicyDocumentState } from './permissions.js';
+import { policyObject, type PolicyDocumentState } from './permissions.js';
 import { LambdaErrors, type FunctionDoc, type FunctionRef } from './resources.js';
 
 /** Operations a resource-based policy can open to other accounts (lambda-authz.md §4). */
@@ -37,8 +37,7 @@ export async function resourcePolicy(deps: Deps, arn: string): Promise<CompiledP
   const doc = await deps.store.lambdaGet<PolicyDocumentState>('policy', arn);
   if (!doc || doc.statements.length === 0) return undefined;
   // Compiled from the stored object (not its JSON text), so the document is parsed once.
-  const document = { Version: POLICY_VERSION, Id: POLICY_ID, Statement: doc.statements };
-  return deps.policies.get(`lambda-policy/${arn}`, doc.revisionId, document, { kind: 'resource' });
+  return deps.policies.get(`lambda-policy/${arn}`, doc.revisionId, policyObject(doc), { kind: 'resource' });
 }
 
 function tagContext(fn: FunctionDoc | null): ContextInput {

@@ -21,6 +21,11 @@ import { AwsError } from '../../aws/errors.js';
 export interface PolicyDocumentState {
   statements: Record<string, unknown>[];
   revisionId: string;
+  /**
+   * Set when PutResourcePolicy wrote the policy: the document's other members (Version, Id, …)
+   * as given. Without it the policy is AddPermission's `{"Version":"2012-10-17","Id":"default",…}`.
+   */
+  head?: Record<string, unknown>;
 }
 
 /** Whose policy: a function/version/alias (Add/RemovePermission) or a layer version. */
@@ -35,13 +40,18 @@ export const POLICY_SIZE_LIMIT = 20480;
  * The exact `Policy` string of GetPolicy / GetLayerVersionPolicy:
  * `{"Version":"2012-10-17","Id":"default","Statement":[…]}`, compact, insertion order.
  */
-export function policyDocument(state: Pick<PolicyDocumentState, 'statements'>): string {
-  return JSON.stringify({ Version: POLICY_VERSION, Id: POLICY_ID, Statement: state.statements });
+/** The policy as an object: AddPermission's default head, or the one PutResourcePolicy gave. */
+export function policyObject(state: Pick<PolicyDocumentState, 'statements' | 'head'>): Record<string, unknown> {
+  return { ...(state.head ?? { Version: POLICY_VERSION, Id: POLICY_ID }), Statement: state.statements };
+}
+
+export function policyDocument(state: Pick<PolicyDocumentState, 'statements' | 'head'>): string {
+  return JSON.stringify(policyObject(state));
 }
 
 /** The size AWS compares with 20480: UTF-8 bytes of the compact document. */
-export function policySize(statements: readonly Record<string, unknown>[]): number {
-  return Buffer.byteLength(JSON.stringify({ Version: POLICY_VERSION, Id: POLICY_ID, Statement: statements }), 'utf8');
+export function policySize(state: Pick<PolicyDocumentState, 'statements' | 'head'>): number {
+  return Buffer.byteLength(policyDocument(state), 'utf8');
 }
 
 /**
@@ -239,8 +249,9 @@ export function statementNotFoundError(sid: string): AwsError {
 
 const given = (revisionId: string | undefined): revisionId is string => revisionId !== undefined && revisionId !== null && revisionId !== '';
 
-function sidOf(statement: Record<string, unknown>): string {
-  return String(statement.Sid);
+/** A statement's Sid; PutResourcePolicy's statements may have none (RemovePermission cannot name those). */
+function sidOf(statement: Record<string, unknown>): string | undefined {
+  return typeof statement.Sid === 'string' ? statement.Sid : undefined;
 }
 
 /**
@@ -255,18 +266,20 @@ export function addStatement(
   opts: AddStatementOptions,
 ): PolicyDocumentState {
   const existing = current && current.statements.length > 0 ? current : null;
-  const sid = sidOf(statement);
+  const sid = sidOf(statement)!;
   if (existing?.statements.some((s) => sidOf(s) === sid)) throw statementConflictError(sid);
 
+  // After PutResourcePolicy the statement joins that document (AWS: "appends to the existing JSON policy").
   const statements = [...(existing?.statements ?? []), statement];
-  const size = policySize(statements);
+  const head = existing?.head;
+  const size = policySize({ statements, ...(head ? { head } : {}) });
   if (size > POLICY_SIZE_LIMIT) throw policyLengthError(size);
 
   if (given(opts.revisionId)) {
     const accepted = existing ? opts.revisionId === existing.revisionId : (opts.revisionIdsWhenEmpty ?? []).includes(opts.revisionId);
     if (!accepted) throw revisionMismatchError(opts.kind);
   }
-  return { statements, revisionId: opts.newRevisionId() };
+  return { statements, revisionId: opts.newRevisionId(), ...(head ? { head } : {}) };
 }
 
 /**
@@ -289,7 +302,7 @@ export function removeStatement(
   if (given(opts.revisionId) && opts.revisionId !== current.revisionId) throw revisionMismatchError(opts.kind);
   const statements = current.statements.filter((_, i) => i !== index);
   if (statements.length === 0) return null;
-  return { statements, revisionId: opts.newRevisionId() };
+  return { statements, revisionId: opts.newRevisionId(), ...(current.head ? { head: current.head } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------

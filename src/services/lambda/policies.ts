@@ -23,6 +23,7 @@ import {
   type PolicyDocumentState,
 } from './permissions.js';
 import { aliasKey, isVersionQualifier, layerVersionKey, newRevisionId, resolveFunction, versionKey, type AliasDoc, type FunctionRef } from './resources.js';
+import { assertNotPublic } from './publicAccess.js';
 
 type FunctionPolicyInput = { FunctionName: string; Qualifier?: string; RevisionId?: string };
 
@@ -73,6 +74,7 @@ export const policyOperations: ServiceOperations = {
           kind: 'function',
           ...(alias ? { revisionIdsWhenEmpty: [alias.RevisionId] } : {}),
         });
+        assertNotPublic(tx, ref, next);
         tx.put('policy', ref.resourceArn, next);
       });
       return { Statement: JSON.stringify(statement) };
@@ -105,6 +107,8 @@ export const policyOperations: ServiceOperations = {
           newRevisionId,
           kind: 'function',
         });
+        // Removing a Deny of a policy PutResourcePolicy wrote can open the rest to everyone.
+        assertNotPublic(tx, ref, next);
         if (next) tx.put('policy', ref.resourceArn, next);
         else tx.delete('policy', ref.resourceArn);
       });

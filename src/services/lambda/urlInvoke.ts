@@ -1,10 +1,12 @@
 // Requests to function URLs: `http://<url-id>.lambda-url.<region>.localhost:<port>/…` or, with
-// no DNS needed, `http://<host>:<port>/lambda-url/<url-id>/…`. Authorized as AWS does
-// (lambda-authz.md §5): AuthType NONE needs a resource-policy statement that lets anyone
-// `lambda:InvokeFunctionUrl`; AWS_IAM needs a SigV4 signature (service `lambda`) and the
-// usual identity/resource evaluation. The function receives the payload format 2.0 event and
-// its result becomes the HTTP response (events/functionUrlPayload.ts). Denials carry the
-// recorded 403 bodies.
+// no DNS needed, `http://<host>:<port>/lambda-url/<url-id>/…`. Authorized as AWS does today:
+// since October 2025 a URL request needs both `lambda:InvokeFunctionUrl` and
+// `lambda:InvokeFunction`, the second with `lambda:InvokedViaFunctionUrl` true in the request
+// context (the grace period for older URLs ended 2026-11-01; Developer Guide, "Control access
+// to function URLs"). AuthType NONE: the resource policy must let anyone do both; AWS_IAM: a
+// SigV4 signature (service `lambda`) and the usual identity/resource evaluation of both. The
+// function receives the payload format 2.0 event and its result becomes the HTTP response
+// (events/functionUrlPayload.ts). Denials carry the recorded 403 body.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -69,23 +71,23 @@ export async function invokeFunctionUrl(
   if (!doc) return functionUrlUnknownUrlResponse();
   const ref = functionRef(doc.accountId, doc.region, doc.functionName, doc.qualifier);
   const policy = await resourcePolicy(deps, ref.resourceArn);
-  const check = {
-    action: 'lambda:InvokeFunctionUrl',
-    resource: ref.resourceArn,
-    resourceAccount: ref.accountId,
-    context: { 'lambda:FunctionUrlAuthType': doc.AuthType },
-    ...(policy ? { resourcePolicy: policy } : {}),
-  };
+  const target = { resource: ref.resourceArn, resourceAccount: ref.accountId, ...(policy ? { resourcePolicy: policy } : {}) };
+  const checks = [
+    { action: 'lambda:InvokeFunctionUrl', context: { 'lambda:FunctionUrlAuthType': doc.AuthType }, ...target },
+    { action: 'lambda:InvokeFunction', context: { 'lambda:InvokedViaFunctionUrl': 'true' }, ...target },
+  ];
   const meta = { ...req.meta, region: doc.region, via: 'url' as const };
   let caller;
   if (doc.AuthType === 'NONE') {
-    if (authorizeWithoutIdentity(deps, { type: 'Anonymous' }, check, meta).decision !== 'Allow') return functionUrlForbiddenResponse();
+    // Both are decided and logged, so the decision log shows which permission is missing.
+    const decisions = checks.map((check) => authorizeWithoutIdentity(deps, { type: 'Anonymous' }, check, meta).decision);
+    if (decisions.some((d) => d !== 'Allow')) return functionUrlForbiddenResponse();
   } else {
     const auth = await verifySigV4(req.signed, lookup, deps.now());
     if (!auth.ok || auth.service !== 'lambda') return functionUrlForbiddenResponse();
     caller = await cachedCaller(deps, auth.accessKeyId);
     try {
-      await authorizeChecks(deps, 'AccessDeniedException', caller, [check], meta);
+      await authorizeChecks(deps, 'AccessDeniedException', caller, checks, meta);
     } catch (e) {
       if (e instanceof AwsError && e.status === 403) return functionUrlForbiddenResponse();
       throw e;

@@ -7,6 +7,7 @@ import type { Store, Tag } from '../../store/store.js';
 import { orgId, secretAccessKey, uniqueId } from '../ids.js';
 import { iamArn, validatePolicyDocument } from '../iam/common.js';
 import { FULL_AWS_ACCESS_CONTENT, FULL_AWS_ACCESS_ID } from '../organizations/index.js';
+import type { LambdaAccountSettings } from '../lambda/publicAccess.js';
 import awsManagedPolicyData from '../iam/data/aws-managed-policies.json' with { type: 'json' };
 
 export interface WorldFile {
@@ -70,6 +71,12 @@ export interface WorldAccount {
   roles?: Record<string, WorldRole>;
   /** Customer managed policies of the account, by name. */
   policies?: Record<string, { path?: string; description?: string; document: PolicyDoc }>;
+  /**
+   * Lambda settings of the account. `blockPublicAccess`: AddPermission, RemovePermission and
+   * PutResourcePolicy refuse (PublicPolicyException) a policy that would make a function, version
+   * or alias public. AWS publishes no API for it, so the world file holds it; default off.
+   */
+  lambda?: { blockPublicAccess?: boolean };
 }
 
 interface Attachable {
@@ -146,6 +153,8 @@ export async function applyWorld(store: Store, world: WorldFile, now = new Date(
 
   for (const [profile, a] of Object.entries(world.accounts)) {
     if (!/^\d{12}$/.test(a.id)) throw new Error(`world: accounts.${profile}.id must be 12 digits`);
+    const block = a.lambda?.blockPublicAccess;
+    if (block !== undefined && typeof block !== 'boolean') throw new Error(`world: accounts.${profile}.lambda.blockPublicAccess must be true or false`);
     if (!(await store.getAccount(a.id))) {
       await store.putAccount({
         accountId: a.id,
@@ -289,6 +298,10 @@ async function applyAccount(store: Store, profile: string, a: WorldAccount, at: 
       { policyArn: arn, versionId: 'v1', document, isDefault: true, createDate: at },
     );
   }
+
+  // A setting, not a thing to create: the world file's value holds at every start.
+  const settings: LambdaAccountSettings = { blockPublicAccess: a.lambda?.blockPublicAccess === true };
+  await store.lambdaTransact((tx) => tx.put('accountSettings', acct, settings));
 
   const attach = async (kind: 'user' | 'group' | 'role', name: string, spec: Attachable) => {
     for (const ref of spec.managedPolicies ?? []) await store.attachPolicy(acct, kind, name, policyArn(ref));
