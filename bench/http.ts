@@ -36,12 +36,19 @@ function send(agent: http.Agent, url: URL, r: RawRequest, method: string): Promi
 }
 
 /**
+ * One request of a loop: signed once and replayed (`request`), or signed afresh for every send
+ * (`sign`), as real clients do; signing happens before the latency clock starts but inside the
+ * measured second, on the same two cores as the server.
+ */
+export type LoadStep = { method: string; request: RawRequest } | { method: string; sign: () => Promise<RawRequest> };
+
+/**
  * Each of `loops` concurrent loops sends its own sequence of requests round and round for
  * `seconds`; only the requests whose index is in `timed` (default: all) are counted.
  */
 export async function load(
   endpoint: string,
-  sequences: { method: string; request: RawRequest }[][],
+  sequences: LoadStep[][],
   seconds: number,
   timed?: (index: number) => boolean,
 ): Promise<LoadResult> {
@@ -55,8 +62,10 @@ export async function load(
   await Promise.all(
     sequences.map(async (sequence) => {
       for (let i = 0; performance.now() < end; i = (i + 1) % sequence.length) {
+        const step = sequence[i]!;
+        const request = 'sign' in step ? await step.sign() : step.request;
         const t = performance.now();
-        const status = await send(agent, url, sequence[i]!.request, sequence[i]!.method);
+        const status = await send(agent, url, request, step.method);
         if (timed && !timed(i)) continue;
         if (status < 0) errors++;
         else if (status >= 300) non2xx++;
@@ -103,3 +112,40 @@ export async function startMoto(): Promise<{ endpoint: string; child: ChildProce
 export const MOTO_CREDENTIALS = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 export const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Rounds of the same load: requests per second, lowest, median and highest. */
+export interface RoundFigures {
+  min: number;
+  median: number;
+  max: number;
+  /** Median of the rounds' p50 latencies, ms. */
+  p50: number;
+  failed: number;
+}
+
+export async function rounds(times: number, run: () => Promise<LoadResult>): Promise<RoundFigures> {
+  const results: LoadResult[] = [];
+  for (let i = 0; i < times; i++) results.push(await run());
+  const rps = results.map((r) => r.rps).sort((a, b) => a - b);
+  const p50 = results.map((r) => r.p50).sort((a, b) => a - b);
+  const middle = Math.floor(times / 2);
+  return { min: rps[0]!, median: rps[middle]!, max: rps[times - 1]!, p50: p50[middle]!, failed: results.reduce((n, r) => n + r.non2xx + r.errors, 0) };
+}
+
+export const roundsText = (f: RoundFigures) => `${fmt(f.min)} / ${fmt(f.median)} / ${fmt(f.max)}`;
+
+/**
+ * A bare node:http server answering every request with a fixed small JSON body: the floor any
+ * HTTP service on this machine stands on, measured with the same client and the same signed
+ * requests.
+ */
+export async function startBareServer(): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const body = Buffer.from('{"Policy":"{}","RevisionId":"00000000-0000-0000-0000-000000000000"}');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}

@@ -11,6 +11,7 @@ import { fuzzTiming } from './fuzz.js';
 import { stsBench } from './sts.js';
 import { lambdaBench } from './lambda.js';
 import { invokeBench } from './invoke.js';
+import { resourcePolicyBench } from './resourcePolicy.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -80,3 +81,4 @@ console.log(
 await stsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await lambdaBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await invokeBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+await resourcePolicyBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));

@@ -142,3 +142,16 @@ export function policyEditorError(text: string): string | undefined {
   if (!('Statement' in doc)) return 'The policy has no Statement.';
   return undefined;
 }
+
+/**
+ * What the Lambda console adds when it creates a function URL with auth type NONE ("Lambda
+ * automatically creates the resource-based policy for you"): the two statements of the
+ * Developer Guide's example, by their names there.
+ */
+export function publicUrlPermissions(functionName: string, qualifier: string | undefined): AddPermissionParameters[] {
+  const base = { FunctionName: functionName, ...(qualifier ? { Qualifier: qualifier } : {}), Principal: '*' };
+  return [
+    { ...base, StatementId: 'FunctionURLAllowPublicAccess', Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' },
+    { ...base, StatementId: 'FunctionURLInvokeAllowPublicAccess', Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true },
+  ];
+}

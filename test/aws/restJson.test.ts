@@ -149,6 +149,9 @@ const ROUTES: [string, string, string, number][] = [
   ['GET', '/2025-12-01/durable-executions/{DurableExecutionArn}/state', 'GetDurableExecutionState', 200],
   ['POST', '/2025-12-01/durable-executions/{DurableExecutionArn}/stop', 'StopDurableExecution', 200],
   ['GET', '/2025-12-01/functions/{FunctionName}/durable-executions', 'ListDurableExecutionsByFunction', 200],
+  ['PUT', '/2026-07-09/resource-policy/{ResourceArn}', 'PutResourcePolicy', 200],
+  ['GET', '/2026-07-09/resource-policy/{ResourceArn}', 'GetResourcePolicy', 200],
+  ['DELETE', '/2026-07-09/resource-policy/{ResourceArn}', 'DeleteResourcePolicy', 204],
 ];
 
 /** A concrete path for a template: every label filled with a plausible value. */
@@ -163,6 +166,7 @@ const LABEL_VALUES: Record<string, string> = {
   CodeSigningConfigArn: 'arn%3Aaws%3Alambda%3Aus-east-2%3A123456789012%3Acode-signing-config%3Acsc-0123456789abcdef0',
   CapacityProviderName: 'cp-1',
   CallbackId: 'cb-1',
+  ResourceArn: 'arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Amy-function%3Aprod',
   DurableExecutionArn: 'arn%3Aaws%3Alambda%3Aus-east-2%3A123456789012%3Afunction%3Af%3A1%2Fdurable-execution%2Fa%2Fb',
 };
 
@@ -176,7 +180,7 @@ function concrete(template: string): string {
 
 describe('routing (lambda-wire.md §3)', () => {
   test('the table covers every operation of the model', () => {
-    assert.equal(ROUTES.length, 85);
+    assert.equal(ROUTES.length, 88);
     assert.deepEqual(new Set(ROUTES.map((r) => r[2])), new Set(lambda.operationNames));
   });
 

@@ -192,6 +192,11 @@ describe('the web console', { skip: missing && !process.env.CI ? 'no Chromium' :
     await page.getByRole('button', { name: 'Create function URL' }).click();
     const url = await page.getByRole('link', { name: /lambda-url\.us-east-1\.localhost/ }).innerText();
     assert.match(url, /^http:\/\/[a-z0-9]{32}\.lambda-url\.us-east-1\.localhost:\d+\/$/);
+    // As the Lambda console does, both statements a NONE URL needs were added: it answers.
+    const sidsNow = (await policyOf()).Statement.map((st) => st.Sid);
+    assert.ok(sidsNow.includes('FunctionURLAllowPublicAccess') && sidsNow.includes('FunctionURLInvokeAllowPublicAccess'), String(sidsNow));
+    const urlId = new URL(url).hostname.split('.')[0];
+    assert.equal((await fetch(`${server.endpoint}/lambda-url/${urlId}/`)).status, 200);
   });
 
   test('a user who may read but not invoke: the Test panel shows AccessDenied and why', async () => {

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addPermissionRequests, policyDocument, policyEditorError, policyResourceArn, statementRows } from '../../src/console/permissionForms.js';
+import { addPermissionRequests, policyDocument, policyEditorError, policyResourceArn, publicUrlPermissions, statementRows } from '../../src/console/permissionForms.js';
 
 test('AWS service: principal, source ARN and account; empty optional fields left out', () => {
   assert.deepEqual(
@@ -40,6 +40,13 @@ test('Function URL: InvokeFunctionUrl with the auth type, and InvokeFunction via
       { FunctionName: 'f', Qualifier: 'live', StatementId: 'u-invoke', Action: 'lambda:InvokeFunction', Principal: '111122223333', InvokedViaFunctionUrl: true },
     ],
   );
+});
+
+test('a NONE URL created in the console gets the two statements of the Developer Guide\'s example', () => {
+  assert.deepEqual(publicUrlPermissions('f', 'live'), [
+    { FunctionName: 'f', Qualifier: 'live', Principal: '*', StatementId: 'FunctionURLAllowPublicAccess', Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' },
+    { FunctionName: 'f', Qualifier: 'live', Principal: '*', StatementId: 'FunctionURLInvokeAllowPublicAccess', Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true },
+  ]);
 });
 
 test('Edit policy document: the ARN of the function, version or alias; the text checked before it is sent', () => {

@@ -1,9 +1,11 @@
 // The Function URL tab: the URL of the function or alias shown, its auth type; create or
-// delete it. (Who may call it is in Permissions: a NONE URL still needs a statement.)
+// delete it. Creating a NONE URL also adds the two statements that open it to everyone, as
+// the Lambda console does; who may call an AWS_IAM URL is set in Permissions.
 
-import { CreateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand, GetFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
+import { AddPermissionCommand, CreateFunctionUrlConfigCommand, DeleteFunctionUrlConfigCommand, GetFunctionUrlConfigCommand } from '@aws-sdk/client-lambda';
 import { lambda } from '../api.js';
 import { errorBox, field, h, render, select } from '../dom.js';
+import { publicUrlPermissions } from '../permissionForms.js';
 import type { FunctionView } from './function.js';
 
 export async function functionUrlSection(body: HTMLElement, view: FunctionView): Promise<void> {
@@ -38,11 +40,19 @@ export async function functionUrlSection(body: HTMLElement, view: FunctionView):
         ev.preventDefault();
         try {
           await lambda().send(new CreateFunctionUrlConfigCommand({ ...target, AuthType: auth.value as 'AWS_IAM' | 'NONE' }));
+          if (auth.value === 'NONE') {
+            for (const params of publicUrlPermissions(view.id, view.qualifier)) {
+              // Left by an earlier NONE URL (deleting a URL keeps its statements, as on AWS): keep it.
+              await lambda().send(new AddPermissionCommand(params)).catch((err: Error) => {
+                if (err.name !== 'ResourceConflictException') throw err;
+              });
+            }
+          }
           view.refresh();
         } catch (err) {
           render(status, errorBox(err));
         }
-      } }, field('Auth type', auth), h('button', { type: 'submit' }, 'Create function URL')),
+      } }, field('Auth type', auth, 'NONE: anyone on the network may call it; the console adds the two statements that allow it.'), h('button', { type: 'submit' }, 'Create function URL')),
     );
   }
 }

@@ -103,6 +103,11 @@ async function resourcePolicy(section: HTMLElement, view: FunctionView): Promise
   );
 }
 
+/** A form's Save (submits) and Cancel (closes the form) buttons. */
+function saveOrCancel(): HTMLElement {
+  return h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', onclick: (e: Event) => (e.target as HTMLElement).closest('form')?.remove() }, 'Cancel'));
+}
+
 function confirmDelete(view: FunctionView, sid: string, status: HTMLElement): void {
   const dialog = h('dialog', { 'aria-labelledby': 'confirm-title' });
   const close = () => dialog.close();
@@ -193,7 +198,7 @@ function addPermissionForm(view: FunctionView): HTMLElement {
     h('h4', { id: 'add-title' }, 'Add permissions'),
     field('Grant permission to', kind),
     fields,
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', onclick: (e: Event) => (e.target as HTMLElement).closest('form')?.remove() }, 'Cancel')),
+    saveOrCancel(),
     status,
   );
 }
@@ -233,7 +238,7 @@ function policyEditor(view: FunctionView, policyText: string | undefined, revisi
     h('h4', { id: 'edit-title' }, 'Edit policy document'),
     h('p', {}, 'Replaces the whole policy of ', h('code', {}, resourceArn), ', the statements Add permissions wrote included.'),
     field('Policy JSON', editor),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', onclick: (e: Event) => (e.target as HTMLElement).closest('form')?.remove() }, 'Cancel')),
+    saveOrCancel(),
     status,
   );
 }

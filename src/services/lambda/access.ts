@@ -46,25 +46,28 @@ function tagContext(fn: FunctionDoc | null): ContextInput {
   return keys;
 }
 
-/** The check for `lambda:<action>` on a function, version or alias. */
+/**
+ * The check for `lambda:<action>` on a function, version or alias; several actions (an
+ * operation that needs more than one, as PutResourcePolicy does) share one read of the
+ * function and its policy.
+ */
 export async function functionCheck(
   ctx: OperationContext<unknown>,
-  action: string,
+  action: string | string[],
   ref: FunctionRef,
   context: ContextInput = {},
 ): Promise<AuthorizationCheck[]> {
-  if (ref.accountId !== ctx.caller.accountId && !CROSS_ACCOUNT.has(action)) throw LambdaErrors.crossAccountDenied();
+  const actions = typeof action === 'string' ? [action] : action;
+  if (ref.accountId !== ctx.caller.accountId && !actions.every((a) => CROSS_ACCOUNT.has(a))) throw LambdaErrors.crossAccountDenied();
   const fn = await ctx.deps.store.lambdaGet<FunctionDoc>('function', ref.key);
   const policy = await resourcePolicy(ctx.deps, ref.resourceArn);
-  return [
-    {
-      action: `lambda:${action}`,
-      resource: ref.resourceArn,
-      resourceAccount: ref.accountId,
-      context: { ...tagContext(fn), ...context },
-      ...(policy ? { resourcePolicy: policy } : {}),
-    },
-  ];
+  const shared = {
+    resource: ref.resourceArn,
+    resourceAccount: ref.accountId,
+    context: { ...tagContext(fn), ...context },
+    ...(policy ? { resourcePolicy: policy } : {}),
+  };
+  return actions.map((a) => ({ action: `lambda:${a}`, ...shared }));
 }
 
 /** The check for `lambda:<action>` on a layer version (its policy admits other accounts). */

@@ -27,6 +27,7 @@ import {
   POLICY_SIZE_LIMIT,
   policyDocument,
   policyLengthError,
+  policySize,
   revisionMismatchError,
   type PolicyDocumentState,
 } from './permissions.js';
@@ -101,12 +102,7 @@ export const resourcePolicyOperations: ServiceOperations = {
   PutResourcePolicy: {
     // It replaces the policy, so it takes what adding and removing statements take (Service Authorization Reference).
     async authorize(ctx: OperationContext<ResourcePolicyInput>) {
-      const ref = resolveFunction(ctx, ctx.input.ResourceArn);
-      return [
-        ...(await functionCheck(ctx, 'PutResourcePolicy', ref)),
-        ...(await functionCheck(ctx, 'AddPermission', ref)),
-        ...(await functionCheck(ctx, 'RemovePermission', ref)),
-      ];
+      return functionCheck(ctx, ['PutResourcePolicy', 'AddPermission', 'RemovePermission'], resolveFunction(ctx, ctx.input.ResourceArn));
     },
     async handle(ctx) {
       const { input } = ctx;
@@ -114,7 +110,7 @@ export const resourcePolicyOperations: ServiceOperations = {
       assertPolicyQualifier(ref.qualifier);
       const { head, statements } = checkResourcePolicy(input.Policy!, ref);
       const next: PolicyDocumentState = { statements, head, revisionId: newRevisionId() };
-      const size = Buffer.byteLength(policyDocument(next), 'utf8');
+      const size = policySize(next);
       if (size > POLICY_SIZE_LIMIT) throw policyLengthError(size);
       await ctx.deps.store.lambdaTransact((tx) => {
         const alias = requireResource(tx, ref);
@@ -132,8 +128,7 @@ export const resourcePolicyOperations: ServiceOperations = {
 
   GetResourcePolicy: {
     async authorize(ctx: OperationContext<ResourcePolicyInput>) {
-      const ref = resolveFunction(ctx, ctx.input.ResourceArn);
-      return [...(await functionCheck(ctx, 'GetResourcePolicy', ref)), ...(await functionCheck(ctx, 'GetPolicy', ref))];
+      return functionCheck(ctx, ['GetResourcePolicy', 'GetPolicy'], resolveFunction(ctx, ctx.input.ResourceArn));
     },
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.ResourceArn);
@@ -147,8 +142,7 @@ export const resourcePolicyOperations: ServiceOperations = {
 
   DeleteResourcePolicy: {
     async authorize(ctx: OperationContext<ResourcePolicyInput>) {
-      const ref = resolveFunction(ctx, ctx.input.ResourceArn);
-      return [...(await functionCheck(ctx, 'DeleteResourcePolicy', ref)), ...(await functionCheck(ctx, 'RemovePermission', ref))];
+      return functionCheck(ctx, ['DeleteResourcePolicy', 'RemovePermission'], resolveFunction(ctx, ctx.input.ResourceArn));
     },
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.ResourceArn);
