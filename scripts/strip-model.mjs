@@ -5,7 +5,8 @@
 //
 //   node scripts/strip-model.mjs <service> <service-2.json[.gz]> [<service> <file> …]
 //   node scripts/strip-model.mjs --defaults <reference-dir>
-//       iam, sts and lambda from the reference shelf's models/, organizations from botocore
+//       iam, sts and lambda from the reference shelf's models/; organizations, logs and sqs
+//       from botocore 1.43.11 ($BOTOCORE_DATA)
 
 import console from 'node:console';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,8 @@ const defaults = (reference) => [
   ['lambda', join(reference, 'models', 'lambda-2015-03-31.service-2.botocore-1.43.11.json')],
   // botocore 1.43.11's own copy (python3 -c 'import botocore, os; print(os.path.dirname(botocore.__file__))').
   ['organizations', join(process.env.BOTOCORE_DATA ?? '', 'organizations', '2016-11-28', 'service-2.json.gz')],
+  ['logs', join(process.env.BOTOCORE_DATA ?? '', 'logs', '2014-03-28', 'service-2.json.gz')],
+  ['sqs', join(process.env.BOTOCORE_DATA ?? '', 'sqs', '2012-11-05', 'service-2.json.gz')],
 ];
 
 /** `parent` is the key holding `value`: under `members` the keys are member names, never dropped. */

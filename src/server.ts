@@ -22,6 +22,8 @@ import { iamService } from './services/iam/index.js';
 import { stsService } from './services/sts/index.js';
 import { organizationsService } from './services/organizations/index.js';
 import { lambdaService } from './services/lambda/index.js';
+import { logsService } from './services/logs/index.js';
+import { LogDelivery } from './services/lambda/logDelivery.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
 import { LAMBDA_VALIDATION, lambdaInputChecks } from './services/lambda/inputChecks.js';
 import { invokeFunctionUrl, matchFunctionUrl, PATH_FORM_HEADERS } from './services/lambda/urlInvoke.js';
@@ -187,12 +189,15 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     functionSessions: new Map<string, string>(),
     ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.sessionTimeScale ? { sessionTimeScale: options.sessionTimeScale } : {}),
+    logDelivery: undefined as LogDelivery | undefined,
   };
+  deps.logDelivery = new LogDelivery(deps);
   const endpoints: Record<string, Endpoint> = {
     iam: queryEndpoint(loadServiceModel('iam'), iamService),
     sts: queryEndpoint(loadServiceModel('sts'), stsService),
     organizations: jsonEndpoint(loadServiceModel('organizations'), organizationsService),
     lambda: restJsonEndpoint(loadServiceModel('lambda'), lambdaService),
+    logs: jsonEndpoint(loadServiceModel('logs'), logsService),
   };
   // The service name comes from the request: only the table's own keys count (`constructor` is no service).
   const endpointFor = (req: IncomingSignedRequest): Endpoint => {

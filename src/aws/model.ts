@@ -13,6 +13,8 @@ import type _IamModelFile from './models/iam.json';
 import type _StsModelFile from './models/sts.json';
 import type _OrganizationsModelFile from './models/organizations.json';
 import type _LambdaModelFile from './models/lambda.json';
+import type _LogsModelFile from './models/logs.json';
+import type _SqsModelFile from './models/sqs.json';
 
 export type ShapeType =
   | 'structure'

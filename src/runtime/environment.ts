@@ -1,5 +1,6 @@
 // One execution environment: a child process running a runtime client, and the Runtime API
 // (2018-06-01) it talks to, served on its own 127.0.0.1 port to that process only.
+import { StringDecoder } from 'node:string_decoder';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -37,6 +38,10 @@ export interface Invocation {
   timeoutMs: number;
   version: string;
   memorySize: number;
+  /** The version's ARN, as JSON system records name it. */
+  functionArn: string;
+  /** Set when the function logs JSON: Lambda's own records are JSON too, those below this level dropped. */
+  systemLogLevel?: string;
 }
 
 export type Outcome =
@@ -47,9 +52,17 @@ export type Outcome =
   | { kind: 'exit'; reason: string }
   | { kind: 'undelivered' };
 
+/** One line of an invocation's log, with the wall-clock time it was written (CloudWatch Logs' events). */
+export interface LogLine {
+  timestamp: number;
+  message: string;
+}
+
 export interface RunResult {
   outcome: Outcome;
   log: string;
+  /** The same log, a line per event, as Lambda sends it to CloudWatch Logs. */
+  lines: LogLine[];
   durationMs: number;
 }
 
@@ -80,7 +93,12 @@ interface Current {
   cold: boolean;
   preLog: Buffer[];
   log: Buffer[];
+  /** Date.now() when each chunk of preLog / log arrived. */
+  preLogAt: number[];
+  logAt: number[];
   deliveredAt: number;
+  /** Date.now() at delivery: the START line's time. */
+  startedAt: number;
   timer?: NodeJS.Timeout;
   resolve: (result: RunResult) => void;
 }
@@ -89,6 +107,8 @@ export class Environment {
   state: EnvironmentState = 'starting';
   /** Taken by the manager for an invocation that has not reached run() yet. */
   claimed = false;
+  /** The CloudWatch Logs stream this environment writes to (`YYYY/MM/DD/[version]<id>`), as its AWS_LAMBDA_LOG_STREAM_NAME says. */
+  logStream = '';
   /** Stop instead of going idle after the current invocation (reset()). */
   retired = false;
   served = 0;
@@ -187,10 +207,12 @@ export class Environment {
     this.clearIdleTimer();
     return new Promise((resolve) => {
       if (this.state === 'dead') {
-        resolve({ outcome: this.served > 0 ? { kind: 'undelivered' } : { kind: 'exit', reason: 'Runtime exited without providing a reason' }, log: '', durationMs: 0 });
+        resolve({ outcome: this.served > 0 ? { kind: 'undelivered' } : { kind: 'exit', reason: 'Runtime exited without providing a reason' }, log: '', lines: [], durationMs: 0 });
         return;
       }
-      const current: Current = { inv, delivered: false, done: false, cold: this.served === 0, preLog: [], log: [], deliveredAt: 0, resolve };
+      const current: Current = {
+        inv, delivered: false, done: false, cold: this.served === 0, preLog: [], log: [], preLogAt: [], logAt: [], deliveredAt: 0, startedAt: Date.now(), resolve,
+      };
       this.current = current;
       this.state = 'busy';
       current.timer = setTimeout(() => this.timedOut(current), INIT_LIMIT_MS + (current.cold ? 0 : inv.timeoutMs));
@@ -235,7 +257,10 @@ export class Environment {
 
   private output(chunk: Buffer): void {
     const current = this.current;
-    if (current && !current.logClosed) (current.delivered ? current.log : current.preLog).push(chunk);
+    if (current && !current.logClosed) {
+      (current.delivered ? current.log : current.preLog).push(chunk);
+      (current.delivered ? current.logAt : current.preLogAt).push(Date.now());
+    }
     this.hooks.onLog?.(chunk.toString('utf8'));
   }
 
@@ -271,6 +296,7 @@ export class Environment {
     clearTimeout(current.timer);
     current.delivered = true;
     current.deliveredAt = performance.now();
+    current.startedAt = Date.now();
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'Lambda-Runtime-Aws-Request-Id': inv.requestId,
@@ -305,14 +331,14 @@ export class Environment {
     current.logClosed = true;
     if (this.current === current) this.current = undefined;
     this.served++;
-    const log = this.formatLog(current, outcome, durationMs, maxMemory);
+    const { log, lines } = this.formatLog(current, outcome, durationMs, maxMemory);
     if (outcome.kind === 'initError' || outcome.kind === 'timeout') this.stop();
     if (this.state !== 'dead') {
       if (this.retired) this.stop();
       else if (this.pendingNext) this.becomeIdle();
       else this.state = 'finishing';
     }
-    current.resolve({ outcome, log, durationMs });
+    current.resolve({ outcome, log, lines, durationMs });
     this.hooks.onChange(this);
   }
 
@@ -357,21 +383,38 @@ export class Environment {
     return own;
   }
 
-  private formatLog(current: Current, outcome: Outcome, durationMs: number, maxMemory: number): string {
+  private formatLog(current: Current, outcome: Outcome, durationMs: number, maxMemory: number): { log: string; lines: LogLine[] } {
     const { inv } = current;
     const id = inv.requestId;
-    let text = Buffer.concat(current.preLog).toString('utf8');
-    text += `START RequestId: ${id} Version: ${inv.version}\n`;
-    text += Buffer.concat(current.log).toString('utf8');
-    if (text.length && !text.endsWith('\n')) text += '\n';
-    if (outcome.kind === 'timeout') text += `${new Date().toISOString()} ${id} Task timed out after ${(inv.timeoutMs / 1000).toFixed(2)} seconds\n`;
-    if (outcome.kind === 'exit') text += `RequestId: ${id} Error: ${outcome.reason}\n`;
-    text += `END RequestId: ${id}\n`;
-    let report = `REPORT RequestId: ${id}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\t`
-      + `Memory Size: ${inv.memorySize} MB\tMax Memory Used: ${maxMemory} MB`;
-    if (current.cold && this.initDurationMs !== undefined) report += `\tInit Duration: ${this.initDurationMs.toFixed(2)} ms`;
-    if (outcome.kind === 'timeout') report += '\tStatus: timeout';
-    return text + report + '\t\n';
+    const now = Date.now();
+    const initDuration = current.cold ? this.initDurationMs : undefined;
+    const problem: string[] = [];
+    if (outcome.kind === 'timeout') problem.push(`${new Date(now).toISOString()} ${id} Task timed out after ${(inv.timeoutMs / 1000).toFixed(2)} seconds`);
+    if (outcome.kind === 'exit') problem.push(`RequestId: ${id} Error: ${outcome.reason}`);
+    let start: string[];
+    let closing: string[];
+    if (inv.systemLogLevel !== undefined) {
+      ({ start, closing } = jsonSystemRecords(inv, outcome, { startedAt: current.startedAt, now, durationMs, maxMemory, initDuration }));
+      closing = [...problem, ...closing];
+    } else {
+      start = [`START RequestId: ${id} Version: ${inv.version}`];
+      let report = `REPORT RequestId: ${id}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(durationMs))} ms\t`
+        + `Memory Size: ${inv.memorySize} MB\tMax Memory Used: ${maxMemory} MB`;
+      if (initDuration !== undefined) report += `\tInit Duration: ${initDuration.toFixed(2)} ms`;
+      if (outcome.kind === 'timeout') report += '\tStatus: timeout';
+      closing = [...problem, `END RequestId: ${id}`, `${report}\t`];
+    }
+
+    const lines = [
+      ...linesOf(current.preLog, current.preLogAt),
+      ...start.map((message) => ({ timestamp: current.startedAt, message })),
+      ...linesOf(current.log, current.logAt),
+      ...closing.map((message) => ({ timestamp: now, message })),
+    ];
+    // The tail (X-Amz-Log-Result) keeps the output byte for byte, blank lines included.
+    let text = `${Buffer.concat(current.preLog).toString('utf8')}${start.map((l) => `${l}\n`).join('')}${Buffer.concat(current.log).toString('utf8')}`;
+    if (text !== '' && !text.endsWith('\n')) text += '\n';
+    return { log: text + closing.map((l) => `${l}\n`).join(''), lines };
   }
 
   // ---- Runtime API
@@ -469,4 +512,59 @@ export class Environment {
       this.hooks.onChange(this);
     }
   }
+}
+
+/** The lines of a stream of chunks, each stamped with the arrival of the chunk it starts in; blank lines are dropped. */
+export function linesOf(chunks: Buffer[], times: number[]): LogLine[] {
+  const out: LogLine[] = [];
+  // A character split between two chunks is joined again, not replaced.
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  let startedAt = 0;
+  chunks.forEach((chunk, i) => {
+    const parts = decoder.write(chunk).split('\n');
+    parts.forEach((part, j) => {
+      if (partial === '' && part !== '') startedAt = times[i] ?? Date.now();
+      partial += part;
+      if (j < parts.length - 1) {
+        // The runtimes fold a message's own newlines to \r so it stays one line; CloudWatch shows them as newlines again.
+        if (partial !== '') out.push({ timestamp: startedAt, message: partial.replace(/\r/g, '\n') });
+        partial = '';
+      }
+    });
+  });
+  partial += decoder.end();
+  if (partial !== '') out.push({ timestamp: startedAt || Date.now(), message: partial.replace(/\r/g, '\n') });
+  return out;
+}
+
+const SYSTEM_LEVELS = ['DEBUG', 'INFO', 'WARN'];
+
+/**
+ * Lambda's own records for a function that logs JSON (LoggingConfig.LogFormat JSON): the
+ * Telemetry API's `platform.start` and `platform.report` (INFO) and `platform.runtimeDone`
+ * (DEBUG), each kept when SystemLogLevel lets its level through.
+ */
+function jsonSystemRecords(
+  inv: Invocation,
+  outcome: Outcome,
+  t: { startedAt: number; now: number; durationMs: number; maxMemory: number; initDuration: number | undefined },
+): { start: string[]; closing: string[] } {
+  const lowest = Math.max(0, SYSTEM_LEVELS.indexOf((inv.systemLogLevel ?? 'INFO').toUpperCase()));
+  const keep = (level: string) => SYSTEM_LEVELS.indexOf(level) >= lowest;
+  const status = outcome.kind === 'response' ? 'success' : outcome.kind === 'timeout' ? 'timeout' : 'error';
+  const record = (at: number, type: string, body: Record<string, unknown>) => JSON.stringify({ time: new Date(at).toISOString(), type, record: body });
+  const metrics: Record<string, number> = {
+    durationMs: Number(t.durationMs.toFixed(3)),
+    billedDurationMs: Math.max(1, Math.ceil(t.durationMs)),
+    memorySizeMB: inv.memorySize,
+    maxMemoryUsedMB: t.maxMemory,
+  };
+  if (t.initDuration !== undefined) metrics.initDurationMs = Number(t.initDuration.toFixed(3));
+  const start = keep('INFO') ? [record(t.startedAt, 'platform.start', { requestId: inv.requestId, functionArn: inv.functionArn, version: inv.version })] : [];
+  const closing = [
+    ...(keep('DEBUG') ? [record(t.now, 'platform.runtimeDone', { requestId: inv.requestId, status, metrics: { durationMs: metrics.durationMs } })] : []),
+    ...(keep('INFO') ? [record(t.now, 'platform.report', { requestId: inv.requestId, metrics, status })] : []),
+  ];
+  return { start, closing };
 }

@@ -5,14 +5,16 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Environment, type Invocation, type LaunchPlan, type Outcome } from './environment.js';
+import { Environment, type Invocation, type LaunchPlan, type LogLine, type Outcome } from './environment.js';
 import {
-  BOOTSTRAP_FILES, buildEnvironment, hostPython, installRuntimeFiles, isExecutableFile, runtimeKind, runtimeNeeds, RuntimeNotAvailable, type RuntimeKind,
+  BOOTSTRAP_FILES, buildEnvironment, hostPython, installRuntimeFiles, isExecutableFile, runtimeKind, runtimeNeeds, RuntimeNotAvailable, type FunctionLogging, type RuntimeKind,
 } from './launch.js';
 import type { FunctionLayout, Sandbox } from './sandbox.js';
 import { extractZip } from './zip.js';
 
 export { RuntimeNotAvailable } from './launch.js';
+export type { LogLine } from './environment.js';
+export type { FunctionLogging } from './launch.js';
 
 /** Where a runtime keeps its copy of the bootstraps, under its work directory (Lambda's /var/runtime). */
 export const runtimeFilesDir = (workDir: string) => path.join(path.resolve(workDir), 'runtime');
@@ -30,6 +32,7 @@ export interface FunctionSpec {
   code: () => Promise<Buffer>;  // the zip, fetched only when the code isn't unpacked yet
   layers: { arn: string; codeSha256: string; code: () => Promise<Buffer> }[];   // in order
   region: string;
+  logging: FunctionLogging;
   credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }>;
   endpointUrl: string;          // Latchkey's own URL → AWS_ENDPOINT_URL
 }
@@ -46,6 +49,9 @@ export interface InvokeResult {
   functionError?: 'Unhandled' | 'Handled';
   payload: Buffer;
   logResult?: string;           // base64 of the last 4 KB of this invocation's log, when logTail
+  /** The invocation's log a line per event, for CloudWatch Logs, and the environment's log stream. */
+  logLines: LogLine[];
+  logStream: string;
   executedVersion: string;
   durationMs: number;
 }
@@ -76,7 +82,7 @@ function shaDir(sha: string): string {
 
 function configKey(spec: FunctionSpec): string {
   return JSON.stringify([
-    spec.version, spec.codeSha256, spec.runtime, spec.handler, spec.memorySize, spec.timeout, spec.region, spec.endpointUrl,
+    spec.version, spec.codeSha256, spec.runtime, spec.handler, spec.memorySize, spec.timeout, spec.region, spec.endpointUrl, spec.logging,
     Object.entries(spec.environment).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), spec.layers.map((l) => [l.arn, l.codeSha256]),
   ]);
 }
@@ -153,11 +159,15 @@ export class RuntimeManager {
       timeoutMs: Math.max(1, spec.timeout) * 1000,
       version: spec.version,
       memorySize: spec.memorySize,
+      functionArn: spec.version === '$LATEST' ? spec.functionArn : `${spec.functionArn}:${spec.version}`,
+      ...(spec.logging.format === 'JSON' ? { systemLogLevel: spec.logging.systemLevel ?? 'INFO' } : {}),
     };
     if (request.clientContext) inv.clientContext = Buffer.from(request.clientContext, 'base64').toString('utf8');
 
     let outcome: Outcome = { kind: 'undelivered' };
     let log = '';
+    let lines: LogLine[] = [];
+    let logStream = '';
     let durationMs = 0;
     for (let attempt = 0; attempt < 3 && outcome.kind === 'undelivered'; attempt++) {
       const env = await this.acquire(spec, kind);
@@ -169,11 +179,14 @@ export class RuntimeManager {
           body: errorPayload('Runtime.InvalidEntrypoint', `RequestId: ${inv.requestId} Error: Couldn't find valid bootstrap(s): [${taskRoot}/bootstrap /opt/bootstrap]`),
         };
         log = `START RequestId: ${inv.requestId} Version: ${spec.version}\nEND RequestId: ${inv.requestId}\n`;
+        lines = log.trimEnd().split('\n').map((message) => ({ timestamp: Date.now(), message }));
+        logStream = logStreamName(spec.version);
         break;
       }
-      ({ outcome, log, durationMs } = await env.run(inv));
+      ({ outcome, log, lines, durationMs } = await env.run(inv));
+      logStream = env.logStream;
     }
-    const result: InvokeResult = { payload: Buffer.alloc(0), executedVersion: spec.version, durationMs: durationMs || Date.now() - started };
+    const result: InvokeResult = { payload: Buffer.alloc(0), logLines: lines, logStream, executedVersion: spec.version, durationMs: durationMs || Date.now() - started };
     switch (outcome.kind) {
       case 'response':
         result.payload = outcome.body;
@@ -313,6 +326,7 @@ export class RuntimeManager {
       }
       const credentials = await spec.credentials();
       const streamName = logStreamName(spec.version);
+      env.logStream = streamName;
       const layout: FunctionLayout = { workDir: this.workDir, taskRoot, optDir, stageDir, serial: ++this.serials, needs: await runtimeNeeds(this.runtimeDir, kind) };
       this.layouts.set(env, layout);
       await env.start((runtimeApi) => this.confine({
@@ -321,7 +335,7 @@ export class RuntimeManager {
         cwd: taskRoot,
         env: buildEnvironment({
           kind, runtime: spec.runtime, functionName: spec.functionName, version: spec.version, memorySize: spec.memorySize,
-          handler: spec.handler, region: spec.region, taskRoot, optDir, runtimeDir, runtimeApi, logStreamName: streamName,
+          handler: spec.handler, region: spec.region, taskRoot, optDir, runtimeDir, runtimeApi, logStreamName: streamName, logging: spec.logging,
           credentials, endpointUrl: spec.endpointUrl, variables: spec.environment,
           ...(pythonVersion ? { pythonVersion } : {}), ...(langBin ? { langBin } : {}),
         }),

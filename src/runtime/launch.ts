@@ -129,12 +129,23 @@ export interface EnvInputs {
   runtimeDir: string;
   runtimeApi: string;
   logStreamName: string;
+  logging: FunctionLogging;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
   endpointUrl: string;
   variables: Record<string, string>;
   pythonVersion?: string;
   /** The language's own bin directory (AWS: /var/lang/bin). */
   langBin?: string;
+}
+
+/** A function's LoggingConfig, as the runtime needs it. */
+export interface FunctionLogging {
+  group: string;
+  format: 'Text' | 'JSON';
+  /** JSON only: the lowest application level written (TRACE … FATAL). */
+  applicationLevel?: string;
+  /** JSON only: the lowest level of Lambda's own records (DEBUG, INFO, WARN). */
+  systemLevel?: string;
 }
 
 /** Exactly the variables Lambda sets: nothing is inherited from Latchkey's own process. */
@@ -169,7 +180,7 @@ export function buildEnvironment(i: EnvInputs): Record<string, string> {
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(i.memorySize),
     AWS_LAMBDA_FUNCTION_VERSION: i.version,
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${i.functionName}`,
+    AWS_LAMBDA_LOG_GROUP_NAME: i.logging.group,
     AWS_LAMBDA_LOG_STREAM_NAME: i.logStreamName,
     AWS_ACCESS_KEY_ID: i.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: i.credentials.secretAccessKey,
@@ -179,6 +190,11 @@ export function buildEnvironment(i: EnvInputs): Record<string, string> {
     LAMBDA_RUNTIME_DIR: i.runtimeDir,
     TZ: ':UTC',
   };
+  // What the runtime interface clients read to write JSON records and drop lower levels.
+  if (i.logging.format === 'JSON') {
+    reserved.AWS_LAMBDA_LOG_FORMAT = 'JSON';
+    if (i.logging.applicationLevel) reserved.AWS_LAMBDA_LOG_LEVEL = i.logging.applicationLevel;
+  }
   // OS-only runtimes get no AWS_EXECUTION_ENV.
   if (i.kind !== 'provided') reserved.AWS_EXECUTION_ENV = `AWS_Lambda_${i.runtime}`;
   return { ...unreserved, ...i.variables, ...reserved };

@@ -12,7 +12,7 @@ export interface DecisionRecord {
   /** The id returned in `x-amzn-RequestId` (for events and URLs: the delivery's own id). */
   requestId: string;
   /** How the request arrived. */
-  via?: 'api' | 'event' | 'url';
+  via?: 'api' | 'event' | 'url' | 'logs';
   caller: string;
   /** The caller's account; absent for services and anonymous callers. */
   callerAccount?: string;

@@ -15,7 +15,7 @@ const SIDE: Record<PolicyType, string> = {
   rcp: 'the resource control policies',
 };
 
-const VIA: Record<NonNullable<DecisionRecord['via']>, string> = { api: 'API call', event: 'service event', url: 'function URL request' };
+const VIA: Record<NonNullable<DecisionRecord['via']>, string> = { api: 'API call', event: 'service event', url: 'function URL request', logs: "Lambda writing a function's logs as its execution role" };
 
 export function describeDecision(r: DecisionRecord): string {
   const lines = [`${r.at}  ${VIA[r.via ?? 'api']} ${r.requestId}`, `  ${r.caller} → ${r.action} on ${r.resource}`];

@@ -6,6 +6,7 @@ import type { ContextInput, CompiledPolicy, PolicyCache } from '../iam/index.js'
 import type { Store } from '../store/store.js';
 import type { RuntimeManager } from '../runtime/index.js';
 import type { Caller } from './caller.js';
+import type { LogDelivery } from './lambda/logDelivery.js';
 
 export interface Deps {
   store: Store;
@@ -26,6 +27,8 @@ export interface Deps {
   sessionTimeScale?: number;
   /** The URL that reaches this server (configured, or where it listens; never a request's Host). */
   publicUrl(): string;
+  /** Sends functions' output to CloudWatch Logs as their execution roles (lambda/logDelivery.ts). */
+  logDelivery?: LogDelivery;
 }
 
 export interface OperationContext<I = Record<string, unknown>> {

@@ -268,4 +268,49 @@ export const migrations: readonly Migration[] = [
       `ALTER TABLE sessions ADD COLUMN user_id TEXT`,
     ],
   },
+  {
+    version: 5,
+    name: 'CloudWatch Logs',
+    statements: [
+      `CREATE TABLE log_groups (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        retention_days INTEGER,
+        kms_key_id TEXT,
+        log_group_class TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+      )`,
+      `CREATE TABLE log_streams (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        first_event_ts INTEGER,
+        last_event_ts INTEGER,
+        last_ingestion INTEGER,
+        stored_bytes INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, region, group_name, name),
+        FOREIGN KEY (account_id, region, group_name) REFERENCES log_groups (account_id, region, name) ON DELETE CASCADE
+      )`,
+      // event_id is the rowid: it grows with every insert, so (ts, event_id) orders events
+      // with equal timestamps in the order they arrived, and serves as the paging cursor.
+      `CREATE TABLE log_events (
+        event_id INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        stream_name TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        ingestion INTEGER NOT NULL,
+        message TEXT NOT NULL,
+        FOREIGN KEY (account_id, region, group_name, stream_name) REFERENCES log_streams (account_id, region, group_name, name) ON DELETE CASCADE
+      )`,
+      `CREATE INDEX log_events_by_stream ON log_events (account_id, region, group_name, stream_name, ts, event_id)`,
+      `CREATE INDEX log_events_by_group ON log_events (account_id, region, group_name, ts, event_id)`,
+    ],
+  },
 ];

@@ -13,6 +13,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrations, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
+import { translate, type ErrorContext } from './sqliteErrors.js';
+import { SqliteLogsStore } from './sqliteLogs.js';
+import type { LogsStore } from './logs.js';
 import {
   StoreError,
   type AccessKeyRecord,
@@ -35,7 +38,6 @@ import {
   type LambdaReader,
   type RootAccessKeyRecord,
   type Store,
-  type StoreErrorCode,
   type Tag,
   type UserRecord,
 } from './store.js';
@@ -208,36 +210,7 @@ function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) =>
   return { items: items.map(map), nextMarker: more ? encodeMarker(key(items[items.length - 1]!)) : null };
 }
 
-// ---- Errors --------------------------------------------------------------------------------
-
-interface ErrorContext {
-  /** Message for a PRIMARY KEY / UNIQUE violation (AlreadyExists). */
-  exists?: string;
-  /** What a FOREIGN KEY violation means here: a missing parent (insert) or a dependant (delete). */
-  foreignKey?: StoreErrorCode;
-  foreignKeyMessage?: string;
-}
-
-/** Turns anything thrown inside the store into a StoreError or a plain Error: never an SqliteError. */
-function translate(err: unknown, ctx: ErrorContext): Error {
-  if (err instanceof StoreError) return err;
-  if (err instanceof Database.SqliteError) {
-    switch (err.code) {
-      case 'SQLITE_CONSTRAINT_PRIMARYKEY':
-      case 'SQLITE_CONSTRAINT_UNIQUE':
-        return new StoreError('AlreadyExists', ctx.exists ?? 'The entity already exists.');
-      case 'SQLITE_CONSTRAINT_FOREIGNKEY': {
-        const code = ctx.foreignKey ?? 'NotFound';
-        return new StoreError(code, ctx.foreignKeyMessage ?? (code === 'NotFound'
-          ? 'A referenced entity does not exist.'
-          : 'Cannot delete entity, must remove referenced objects first.'));
-      }
-      default:
-        return new Error(`Latchkey store failure (${err.code})`, { cause: err });
-    }
-  }
-  return err instanceof Error ? err : new Error(String(err));
-}
+// ---- Errors: sqliteErrors.ts ----------------------------------------------------------------
 
 /** The smallest string greater than every string starting with `prefix`. */
 function prefixEnd(prefix: string): string {
@@ -289,11 +262,13 @@ const POLICY_SELECT = `SELECT mp.arn, mp.account_id, mp.policy_name, mp.name_low
 const PATH_FILTER = (col: string) => `substr(${col}, 1, length(@prefix)) = @prefix`;
 
 class SqliteStore implements Store {
+  readonly logs: LogsStore;
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly kinds: Record<PrincipalKind, KindStatements>;
   private readonly s;
 
   constructor(private readonly db: Db) {
+    this.logs = new SqliteLogsStore(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
     const p = (sql: string) => db.prepare(sql);
     this.s = {

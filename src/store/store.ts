@@ -6,6 +6,8 @@
 // Conflicts and missing parents are reported with StoreError codes, never with SQL errors,
 // so services can turn them into AWS errors (EntityAlreadyExists, NoSuchEntity, …).
 
+import type { LogsStore } from './logs.js';
+
 export type Tag = { Key: string; Value: string };
 
 export interface AccountRecord {
@@ -220,6 +222,9 @@ export interface LambdaStore {
 
 export interface Store extends LambdaStore {
   close(): Promise<void>;
+
+  /** CloudWatch Logs: log groups, streams and events (logs.ts). */
+  readonly logs: LogsStore;
 
   // Accounts and organizations (world bootstrap and Organizations API)
   putAccount(a: AccountRecord): Promise<void>;

@@ -292,16 +292,18 @@ describe('block public access (the account setting of the world file)', () => {
 });
 
 describe('services Latchkey does not serve', () => {
-  test('a request signed for S3 (XML) or CloudWatch Logs (JSON) gets 501 NotImplemented naming the service', async () => {
+  test('a request signed for S3 (XML) or DynamoDB (JSON) gets 501 NotImplemented naming the service', async () => {
     const credentials = server.profiles.owner!;
     const s3 = await sendRaw(server.endpoint, await signRequest(server.endpoint, { credentials, body: '', service: 's3' }));
     assert.equal(s3.status, 501);
     assert.equal(s3.code, 'NotImplemented');
     assert.match(s3.text, /Latchkey does not serve the s3 service/);
-    const logs = await sendRaw(server.endpoint, await signRequest(server.endpoint, {
-      credentials, body: '{}', service: 'logs', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Logs_20140328.DescribeLogGroups' },
+    const dynamodb = await sendRaw(server.endpoint, await signRequest(server.endpoint, {
+      credentials, body: '{}', service: 'dynamodb', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables' },
     }));
-    assert.equal(logs.status, 501);
-    assert.deepEqual(JSON.parse(logs.text), { __type: 'NotImplemented', message: 'Latchkey does not serve the logs service; it serves iam, sts, organizations, lambda. Nothing was sent to AWS.' });
+    assert.equal(dynamodb.status, 501);
+    const body = JSON.parse(dynamodb.text) as { __type: string; message: string };
+    assert.equal(body.__type, 'NotImplemented');
+    assert.match(body.message, /^Latchkey does not serve the dynamodb service; it serves iam, sts, organizations, lambda, logs/);
   });
 });

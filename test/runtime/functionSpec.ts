@@ -37,6 +37,7 @@ export function fn(name: string, files: Files, overrides: Partial<FunctionSpec> 
     code: async () => { fetches.code++; return body; },
     layers: [],
     region: 'us-east-2',
+    logging: { group: `/aws/lambda/${name}`, format: 'Text' },
     credentials: async () => ({ accessKeyId: 'ASIAEXAMPLEEXAMPLE00', secretAccessKey: 'secret/key', sessionToken: 'token+session' }),
     endpointUrl: 'http://127.0.0.1:4570',
     ...overrides,

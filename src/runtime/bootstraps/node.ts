@@ -25,13 +25,39 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 let currentRequestId: string | undefined;
 
-// ---- console: `ISO \t requestId \t LEVEL \t message`, newlines folded to \r like the RIC
+// ---- console: `ISO \t requestId \t LEVEL \t message`, newlines folded to \r like the RIC; with
+// AWS_LAMBDA_LOG_FORMAT=JSON a JSON record per call (`timestamp`, `level`, `requestId`,
+// `message`; an Error as `errorType`, `errorMessage`, `stackTrace`), levels below
+// AWS_LAMBDA_LOG_LEVEL dropped, as the Node.js runtime interface client writes them.
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+const jsonFormat = env.AWS_LAMBDA_LOG_FORMAT === 'JSON';
+const lowestLevel = jsonFormat ? Math.max(0, LEVELS.indexOf((env.AWS_LAMBDA_LOG_LEVEL ?? 'INFO').toUpperCase())) : 0;
+
+function jsonRecord(level: string, args: unknown[]): string {
+  const record: Record<string, unknown> = { timestamp: new Date().toISOString(), level, requestId: currentRequestId };
+  const [only] = args;
+  if (args.length === 1 && only instanceof Error) {
+    Object.assign(record, { message: only.message, errorType: only.name, errorMessage: only.message, stackTrace: (only.stack ?? '').split('\n') });
+  } else {
+    record.message = args.length === 1 ? only : util.format(...args);
+  }
+  try {
+    return JSON.stringify(record);
+  } catch {
+    return JSON.stringify({ ...record, message: util.format(...args) });
+  }
+}
+
 function patchConsole(): void {
   const levels: [keyof Console, string][] = [
     ['log', 'INFO'], ['info', 'INFO'], ['warn', 'WARN'], ['error', 'ERROR'], ['debug', 'DEBUG'], ['trace', 'TRACE'], ['fatal' as keyof Console, 'FATAL'],
   ];
   for (const [method, level] of levels) {
     (console as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      if (jsonFormat) {
+        if (LEVELS.indexOf(level) >= lowestLevel) process.stdout.write(jsonRecord(level, args) + '\n');
+        return;
+      }
       const line = `${new Date().toISOString()}\t${currentRequestId}\t${level}\t${util.format(...args)}`;
       process.stdout.write(line.replace(/\n/g, '\r') + '\n');
     };

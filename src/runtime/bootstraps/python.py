@@ -97,9 +97,26 @@ def init_error(body):
         os._exit(1)
 
 
+JSON_FORMAT = os.environ.get('AWS_LAMBDA_LOG_FORMAT') == 'JSON'
+# The RIC maps Lambda's levels onto logging's; TRACE is DEBUG, FATAL is CRITICAL.
+LOG_LEVELS = {'TRACE': logging.DEBUG, 'DEBUG': logging.DEBUG, 'INFO': logging.INFO, 'WARN': logging.WARNING,
+              'ERROR': logging.ERROR, 'FATAL': logging.CRITICAL}
+
+
 class LambdaLogHandler(logging.Handler):
+    # Text: `[LEVEL]\ttime\trequestId\tmessage`. JSON (AWS_LAMBDA_LOG_FORMAT): a record with
+    # timestamp, level, message, logger, requestId, and the exception's fields when there is one.
     def emit(self, record):
         ts = time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(record.created)) + '.%03dZ' % record.msecs
+        if JSON_FORMAT:
+            out = {'timestamp': ts, 'level': record.levelname, 'message': record.getMessage(),
+                   'logger': record.name, 'requestId': current_request_id}
+            if record.exc_info and record.exc_info[0] is not None:
+                out.update({'errorType': record.exc_info[0].__name__, 'errorMessage': str(record.exc_info[1]),
+                            'stackTrace': traceback.format_tb(record.exc_info[2]),
+                            'location': '%s:%s:%s' % (record.pathname, record.funcName, record.lineno)})
+            sys.stdout.write(json.dumps({k: v for k, v in out.items() if v is not None}, ensure_ascii=False, default=str) + '\n')
+            return
         msg = self.format(record)
         line = '[%s]\t%s\t%s\t%s' % (record.levelname, ts, current_request_id, msg)
         sys.stdout.write(line.replace('\n', '\r') + '\n')
@@ -172,7 +189,7 @@ def main():
     sys.path[0] = TASK_ROOT  # not this bootstrap's own directory
     root = logging.getLogger()
     root.handlers = [LambdaLogHandler()]
-    root.setLevel(logging.WARNING)
+    root.setLevel(LOG_LEVELS.get(os.environ.get('AWS_LAMBDA_LOG_LEVEL', 'INFO').upper(), logging.INFO) if JSON_FORMAT else logging.WARNING)
     handler = load_handler()
     while True:
         _, headers, body = request('GET', '/invocation/next')

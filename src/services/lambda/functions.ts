@@ -150,8 +150,29 @@ function applyConfig(base: Record<string, unknown>, input: ConfigInput, layers: 
   set('Architectures', input.Architectures);
   set('EphemeralStorage', input.EphemeralStorage);
   if (input.TracingConfig) next.TracingConfig = { Mode: input.TracingConfig.Mode ?? 'PassThrough' };
-  set('LoggingConfig', input.LoggingConfig);
+  if (input.LoggingConfig) next.LoggingConfig = mergeLoggingConfig(next.LoggingConfig as LoggingConfig | undefined, input.LoggingConfig, String(next.FunctionName));
   return next;
+}
+
+type LoggingConfig = { ApplicationLogLevel?: string; LogFormat?: string; LogGroup?: string; SystemLogLevel?: string };
+
+/**
+ * LoggingConfig as Lambda keeps it (recorded): a change merges into what is there; JSON brings
+ * both levels (INFO unless given), Text drops them and refuses them.
+ */
+export function mergeLoggingConfig(current: LoggingConfig | undefined, given: LoggingConfig, functionName: string): LoggingConfig {
+  const merged: LoggingConfig = { LogFormat: 'Text', LogGroup: `/aws/lambda/${functionName}`, ...current, ...given };
+  if (merged.LogFormat !== 'JSON') {
+    if (given.ApplicationLogLevel !== undefined || given.SystemLogLevel !== undefined) {
+      throw new AwsError(
+        'InvalidParameterValueException',
+        'LogLevel is not supported when LogFormat is set to "Text". Remove LogLevel from your request or change the LogFormat to "Json" and try again.',
+        400,
+      );
+    }
+    return { LogFormat: merged.LogFormat, LogGroup: merged.LogGroup! };
+  }
+  return { ApplicationLogLevel: merged.ApplicationLogLevel ?? 'INFO', LogFormat: 'JSON', LogGroup: merged.LogGroup!, SystemLogLevel: merged.SystemLogLevel ?? 'INFO' };
 }
 
 /** What a published version captures; publishing again without a change returns the same version. */

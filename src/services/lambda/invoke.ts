@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AwsError } from '../../aws/errors.js';
 import { jsonPayloadError } from '../../aws/restJson.js';
-import type { FunctionSpec, InvokeResult, RuntimeManager } from '../../runtime/index.js';
+import type { FunctionLogging, FunctionSpec, InvokeResult, RuntimeManager } from '../../runtime/index.js';
 import { RuntimeNotAvailable } from '../../runtime/index.js';
 import type { Deps, OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck } from './access.js';
 import { executionRoleCredentials } from './executionRole.js';
+import type { LogDelivery } from './logDelivery.js';
 import type { LayerVersionDoc } from './resources.js';
 import { releaseSlot, reservedConcurrencyExceeded, tryAcquireSlot } from './concurrency.js';
 import { configurationFor, LambdaErrors, layerVersionKey, resolveFunction, type FunctionConfiguration, type FunctionRef } from './resources.js';
@@ -31,6 +32,17 @@ type InvokeInput = {
   ClientContext?: string;
   Payload?: Buffer;
 };
+
+/** The function's LoggingConfig as the runtime needs it: its log group (`/aws/lambda/<function>` unless configured), format and levels. */
+export function loggingOf(configuration: FunctionConfiguration): FunctionLogging {
+  const c = (configuration.LoggingConfig ?? {}) as { LogGroup?: string; LogFormat?: string; ApplicationLogLevel?: string; SystemLogLevel?: string };
+  const format = c.LogFormat === 'JSON' ? 'JSON' : 'Text';
+  return {
+    group: c.LogGroup ?? `/aws/lambda/${configuration.FunctionName}`,
+    format,
+    ...(format === 'JSON' ? { applicationLevel: c.ApplicationLogLevel ?? 'INFO', systemLevel: c.SystemLogLevel ?? 'INFO' } : {}),
+  };
+}
 
 /** Picks the version an alias runs this time: its own, or the additional one by weight. */
 function routedVersion(configuration: FunctionConfiguration, weights: Record<string, number> | undefined): string | undefined {
@@ -76,6 +88,7 @@ async function specFor(env: InvocationEnv, configuration: FunctionConfiguration)
     code: async () => (await store.getCode(configuration.CodeSha256))!,
     layers,
     region: env.region,
+    logging: loggingOf(configuration),
     credentials: () => executionRoleCredentials(env.deps, configuration.Role, configuration.FunctionName, unqualified),
     endpointUrl: env.baseUrl,
   };
@@ -96,6 +109,8 @@ export interface Invocation {
   reserved: number | undefined;
   runtime: RuntimeManager;
   spec: FunctionSpec;
+  /** Where the function's output goes (CloudWatch Logs, as its execution role). */
+  logs: LogDelivery | undefined;
 }
 
 /** What `ref` names to Invoke, or AWS's not-found error: an unqualified invoke of a missing function names $LATEST (recorded, 2025). */
@@ -121,18 +136,29 @@ export async function prepareInvocation(env: InvocationEnv, ref: FunctionRef): P
   }
   const runtime = deps.runtime;
   if (!runtime) throw new AwsError('ServiceException', 'This Latchkey server runs no functions.', 500);
-  return { ref, configuration, reserved: resolved.fn.reservedConcurrency, runtime, spec: await specFor(env, configuration) };
+  return { ref, configuration, reserved: resolved.fn.reservedConcurrency, runtime, spec: await specFor(env, configuration), logs: deps.logDelivery };
 }
 
 async function run(inv: Invocation, req: InvocationRequest): Promise<InvokeResult> {
   try {
-    return await inv.runtime.invoke(inv.spec, {
+    const result = await inv.runtime.invoke(inv.spec, {
       payload: req.payload,
       invokedFunctionArn: inv.ref.resourceArn,
       requestId: req.requestId,
       logTail: req.logTail ?? false,
       ...(req.clientContext ? { clientContext: req.clientContext } : {}),
     });
+    inv.logs?.send(
+      {
+        accountId: inv.ref.accountId,
+        region: inv.spec.region,
+        group: inv.spec.logging.group,
+        stream: result.logStream,
+        credentials: inv.spec.credentials,
+      },
+      result.logLines,
+    );
+    return result;
   } catch (e) {
     if (e instanceof RuntimeNotAvailable) {
       throw new AwsError('InvalidRuntimeException', `The runtime ${inv.spec.runtime} is not available on this Latchkey host: ${e.message}`, 502);
