@@ -6,145 +6,31 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { AwsError, serviceFailure } from './aws/errors.js';
 import { authError } from './aws/authErrors.js';
 import { readCredentialScope, verifySigV4, type IncomingSignedRequest, type SigningCredentials } from './aws/sigv4.js';
-import { decodeQueryRequest, encodeQueryError, encodeQueryResponse, escapeXml } from './aws/query.js';
-import { decodeJsonRequest, encodeJsonError, encodeJsonResponse } from './aws/json.js';
-import { decodeRestJsonRequest, encodeRestJsonError, encodeRestJsonResponse } from './aws/restJson.js';
-import { loadServiceModel, type ServiceModel } from './aws/model.js';
+import { loadServiceModel } from './aws/model.js';
 import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
 import type { RuntimeManager } from './runtime/index.js';
 import { cachedCaller } from './services/caller.js';
-import { execute, type ServiceDefinition } from './services/pipeline.js';
+import { execute } from './services/pipeline.js';
 import { DecisionLog } from './services/decisionLog.js';
-import type { Deps, Output } from './services/operation.js';
+import type { Deps } from './services/operation.js';
 import { requestId as newRequestId } from './services/ids.js';
 import { iamService } from './services/iam/index.js';
 import { stsService } from './services/sts/index.js';
 import { organizationsService } from './services/organizations/index.js';
 import { lambdaService } from './services/lambda/index.js';
 import { logsService } from './services/logs/index.js';
+import { sqsService } from './services/sqs/index.js';
 import { LogDelivery } from './services/lambda/logDelivery.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
-import { LAMBDA_VALIDATION, lambdaInputChecks } from './services/lambda/inputChecks.js';
 import { invokeFunctionUrl, matchFunctionUrl, PATH_FORM_HEADERS } from './services/lambda/urlInvoke.js';
 import { LATCHKEY_PATH, registerLatchkeyEndpoints } from './latchkeyEndpoints.js';
 import { serveConsole, type ConsoleProfiles } from './consoleRoutes.js';
 import { listeningUrl, signedRequestOf } from './httpRequest.js';
-import { validateInput } from './aws/validate.js';
+import { jsonEndpoint, queryEndpoint, restJsonEndpoint, sqsEndpoints, unservedEndpoint, type Encoded, type Endpoint } from './endpoints.js';
 
 /** Requests larger than this are refused before they are read (Lambda's 6 MB payload fits). */
 const BODY_LIMIT = 7 * 1024 * 1024;
-
-interface Encoded {
-  status: number;
-  contentType?: string;
-  body: string | Buffer;
-  headers?: Record<string, string>;
-}
-
-/** A service as the edge sees it: its protocol codec and its operations. */
-interface Endpoint {
-  definition: ServiceDefinition;
-  protocol: 'query' | 'json' | 'restJson';
-  decode(req: IncomingSignedRequest): { operation: string; input: Record<string, unknown> };
-  encode(operation: string, output: Output, requestId: string): Encoded;
-  encodeError(err: AwsError, requestId: string): Encoded;
-}
-
-function queryEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpoint {
-  return {
-    definition,
-    protocol: 'query',
-    decode(req) {
-      // awsQuery takes its parameters from the form body (POST) or the query string (GET).
-      const form = req.body.length > 0 ? req.body.toString('utf8') : req.rawQuery;
-      return decodeQueryRequest(model, new URLSearchParams(form), { rawQuery: req.rawQuery });
-    },
-    encode: (operation, output, requestId) => ({
-      status: 200,
-      contentType: 'text/xml',
-      body: encodeQueryResponse(model, operation, output, requestId),
-    }),
-    encodeError(err, requestId) {
-      const { status, body, headers } = encodeQueryError(model, err, requestId);
-      return { status, contentType: 'text/xml', body, headers };
-    },
-  };
-}
-
-function jsonEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpoint {
-  return {
-    definition,
-    protocol: 'json',
-    decode(req) {
-      const target = req.headers['x-amz-target'];
-      return decodeJsonRequest(model, typeof target === 'string' ? target : undefined, req.body);
-    },
-    encode: (operation, output) => ({
-      status: 200,
-      contentType: 'application/x-amz-json-1.1',
-      body: encodeJsonResponse(model, operation, output),
-    }),
-    encodeError(err) {
-      const { status, body, headers } = encodeJsonError(err, model);
-      return { status, contentType: 'application/x-amz-json-1.1', body, headers };
-    },
-  };
-}
-
-function restJsonEndpoint(model: ServiceModel, definition: ServiceDefinition): Endpoint {
-  return {
-    definition,
-    protocol: 'restJson',
-    decode(req) {
-      const decoded = decodeRestJsonRequest(model, req, { validate: false });
-      validateInput(model, decoded.operation, lambdaInputChecks(decoded.operation, decoded.input), 'ValidationException', LAMBDA_VALIDATION);
-      return decoded;
-    },
-    encode: (operation, output) => encodeRestJsonResponse(model, operation, output),
-    encodeError: (err) => encodeRestJsonError(model, err),
-  };
-}
-
-/**
- * A service Latchkey does not serve (s3, logs, sqs, dynamodb, …): every request gets 501
- * NotImplemented naming the service, in the shape its SDK parses — JSON for the JSON protocols
- * (an X-Amz-Target or a JSON body), XML otherwise (awsQuery and restXml clients both read
- * `<ErrorResponse><Error>`). 501 is not retried by the SDKs, so the caller hears it at once.
- */
-function unservedEndpoint(service: string, req: IncomingSignedRequest, served: string[]): Endpoint {
-  const json = req.headers['x-amz-target'] !== undefined || /json/i.test(String(req.headers['content-type'] ?? ''));
-  const refusal = new AwsError(
-    'NotImplemented',
-    `Latchkey does not serve the ${service} service; it serves ${served.join(', ')}. Nothing was sent to AWS.`,
-    501,
-    'Sender',
-  );
-  return {
-    definition: { operations: {}, accessDeniedCode: 'AccessDeniedException', changesIdentities: false },
-    protocol: json ? 'json' : 'query',
-    decode() {
-      throw refusal;
-    },
-    encode() {
-      throw refusal;
-    },
-    encodeError(err, requestId) {
-      if (json) {
-        return {
-          status: err.status,
-          contentType: 'application/x-amz-json-1.1',
-          headers: { 'x-amzn-ErrorType': err.code },
-          body: JSON.stringify({ __type: err.code, message: err.message }),
-        };
-      }
-      const body =
-        `<ErrorResponse><Error><Type>${err.fault}</Type><Code>${escapeXml(err.code)}</Code><Message>${escapeXml(err.message)}</Message></Error>` +
-        `<RequestId>${requestId}</RequestId></ErrorResponse>`;
-      return { status: err.status, contentType: 'text/xml', body };
-    },
-  };
-}
 
 export interface ServerOptions {
   store: Store;
@@ -199,10 +85,13 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     lambda: restJsonEndpoint(loadServiceModel('lambda'), lambdaService),
     logs: jsonEndpoint(loadServiceModel('logs'), logsService),
   };
+  const sqs = sqsEndpoints(loadServiceModel('sqs'), loadServiceModel('sqs-query'), sqsService);
   // The service name comes from the request: only the table's own keys count (`constructor` is no service).
   const endpointFor = (req: IncomingSignedRequest): Endpoint => {
     const service = serviceOf(req);
-    return Object.hasOwn(endpoints, service) ? endpoints[service]! : unservedEndpoint(service, req, Object.keys(endpoints));
+    // SDKs send SQS as JSON (with X-Amz-Target), older CLIs as awsQuery forms.
+    if (service === 'sqs') return req.headers['x-amz-target'] !== undefined ? sqs.json : sqs.query;
+    return Object.hasOwn(endpoints, service) ? endpoints[service]! : unservedEndpoint(service, req, [...Object.keys(endpoints), 'sqs']);
   };
 
   /** Sends what a codec encoded, with the request id AWS clients look for (as bytes: a string would get `; charset=utf-8` appended to its type). */

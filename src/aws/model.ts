@@ -15,6 +15,7 @@ import type _OrganizationsModelFile from './models/organizations.json';
 import type _LambdaModelFile from './models/lambda.json';
 import type _LogsModelFile from './models/logs.json';
 import type _SqsModelFile from './models/sqs.json';
+import type _SqsQueryModelFile from './models/sqs-query.json';
 
 export type ShapeType =
   | 'structure'

@@ -127,7 +127,11 @@ class FormDecoder {
     if (prefix !== '' && !this.prefixes.has(prefix)) return undefined;
     const out: Record<string, unknown> = {};
     for (const [name, ref] of Object.entries(shape.members ?? {})) {
-      const wireName = ref.locationName ?? name;
+      const target = this.model.shape(ref.shape);
+      // A flattened list is sent under its member's name when that has one (SQS's
+      // `AttributeName.1` for AttributeNames), as botocore's query serializer does.
+      const flattenedName = target.type === 'list' && (target.flattened || target.member?.flattened) ? target.member?.locationName : undefined;
+      const wireName = flattenedName ?? ref.locationName ?? name;
       const key = prefix === '' ? wireName : `${prefix}.${wireName}`;
       if (!this.present(key)) continue;
       const value = this.value(ref, key);

@@ -313,4 +313,41 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX log_events_by_group ON log_events (account_id, region, group_name, ts, event_id)`,
     ],
   },
+  {
+    version: 6,
+    name: 'SQS',
+    statements: [
+      `CREATE TABLE sqs_queues (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        modified_at INTEGER NOT NULL,
+        attributes TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+      )`,
+      // seq orders messages sent in the same millisecond; receipt_handle is the latest one given.
+      `CREATE TABLE sqs_messages (
+        seq INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        queue_name TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        body TEXT NOT NULL,
+        md5_body TEXT NOT NULL,
+        message_attributes TEXT NOT NULL,
+        md5_attributes TEXT,
+        sender_id TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        visible_at INTEGER NOT NULL,
+        receive_count INTEGER NOT NULL DEFAULT 0,
+        first_receive_at INTEGER,
+        receipt_handle TEXT,
+        FOREIGN KEY (account_id, region, queue_name) REFERENCES sqs_queues (account_id, region, name) ON DELETE CASCADE
+      )`,
+      `CREATE INDEX sqs_messages_visible ON sqs_messages (account_id, region, queue_name, visible_at, seq)`,
+      `CREATE UNIQUE INDEX sqs_messages_receipt ON sqs_messages (receipt_handle)`,
+    ],
+  },
 ];

@@ -16,6 +16,8 @@ import { migrations, SCHEMA_MIGRATIONS_TABLE } from './migrations.js';
 import { translate, type ErrorContext } from './sqliteErrors.js';
 import { SqliteLogsStore } from './sqliteLogs.js';
 import type { LogsStore } from './logs.js';
+import { SqliteSqsStore } from './sqliteSqs.js';
+import type { SqsStore } from './sqs.js';
 import {
   StoreError,
   type AccessKeyRecord,
@@ -263,12 +265,14 @@ const PATH_FILTER = (col: string) => `substr(${col}, 1, length(@prefix)) = @pref
 
 class SqliteStore implements Store {
   readonly logs: LogsStore;
+  readonly sqs: SqsStore;
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly kinds: Record<PrincipalKind, KindStatements>;
   private readonly s;
 
   constructor(private readonly db: Db) {
     this.logs = new SqliteLogsStore(db);
+    this.sqs = new SqliteSqsStore(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
     const p = (sql: string) => db.prepare(sql);
     this.s = {

@@ -7,6 +7,7 @@
 // so services can turn them into AWS errors (EntityAlreadyExists, NoSuchEntity, …).
 
 import type { LogsStore } from './logs.js';
+import type { SqsStore } from './sqs.js';
 
 export type Tag = { Key: string; Value: string };
 
@@ -225,6 +226,8 @@ export interface Store extends LambdaStore {
 
   /** CloudWatch Logs: log groups, streams and events (logs.ts). */
   readonly logs: LogsStore;
+  /** SQS: queues and their messages (sqs.ts). */
+  readonly sqs: SqsStore;
 
   // Accounts and organizations (world bootstrap and Organizations API)
   putAccount(a: AccountRecord): Promise<void>;
