@@ -71,7 +71,7 @@ export const queueOperations: ServiceOperations = {
   },
 
   ListQueues: {
-    authorize: (ctx) => [{ action: 'sqs:ListQueues', resource: '*' }],
+    authorize: () => [{ action: 'sqs:ListQueues', resource: '*' }],
     async handle(ctx: OperationContext<{ QueueNamePrefix?: string; NextToken?: string; MaxResults?: number }>) {
       const { input } = ctx;
       const limit = input.MaxResults ?? LIST_LIMIT;
