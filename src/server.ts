@@ -22,6 +22,7 @@ import { lambdaService } from './services/lambda/index.js';
 import { logsService } from './services/logs/index.js';
 import { sqsService } from './services/sqs/index.js';
 import { LogDelivery } from './services/lambda/logDelivery.js';
+import { EventSourcePollers } from './services/lambda/sqsPoller.js';
 import { CODE_PATH, CodeLinks } from './services/lambda/codeLinks.js';
 import { invokeFunctionUrl, matchFunctionUrl, PATH_FORM_HEADERS } from './services/lambda/urlInvoke.js';
 import { LATCHKEY_PATH, registerLatchkeyEndpoints } from './latchkeyEndpoints.js';
@@ -76,8 +77,11 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     ...(options.runtime ? { runtime: options.runtime } : {}),
     ...(options.sessionTimeScale ? { sessionTimeScale: options.sessionTimeScale } : {}),
     logDelivery: undefined as LogDelivery | undefined,
+    eventSources: undefined as EventSourcePollers | undefined,
   };
   deps.logDelivery = new LogDelivery(deps);
+  const eventSources = new EventSourcePollers(deps);
+  deps.eventSources = eventSources;
   const endpoints: Record<string, Endpoint> = {
     iam: queryEndpoint(loadServiceModel('iam'), iamService),
     sts: queryEndpoint(loadServiceModel('sts'), stsService),
@@ -234,6 +238,11 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH'], url: '/*', handler: handle });
 
   app.setErrorHandler(edgeError);
+  // Mappings outlive restarts: their pollers start once the server listens (functions need its URL).
+  app.addHook('onListen', async () => {
+    void eventSources.resumeAll().catch((e: unknown) => console.error('Latchkey: resuming event source mappings failed:', e));
+  });
+  app.addHook('onClose', async () => eventSources.close());
   return { app, deps };
 }
 

@@ -29,6 +29,8 @@ export interface Deps {
   publicUrl(): string;
   /** Sends functions' output to CloudWatch Logs as their execution roles (lambda/logDelivery.ts). */
   logDelivery?: LogDelivery;
+  /** The pollers of the enabled event source mappings (lambda/sqsPoller.ts); told when a mapping changes. */
+  eventSources?: { changed(accountId: string, region: string, uuid: string): void };
 }
 
 export interface OperationContext<I = Record<string, unknown>> {

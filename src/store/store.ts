@@ -188,7 +188,7 @@ export interface PageRequest {
 
 /** The kinds of Lambda documents. */
 /** `retiredLayerVersion`: a deleted layer version, kept for the functions that already use it. */
-export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion' | 'retiredLayerVersion' | 'url' | 'urlId' | 'accountSettings';
+export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion' | 'retiredLayerVersion' | 'url' | 'urlId' | 'accountSettings' | 'eventSourceMapping';
 
 /**
  * Reads and writes inside one transaction. Synchronous on purpose: the whole read-modify-

@@ -9,11 +9,12 @@ import { functionUrlOperations } from './functionUrls.js';
 import { invokeOperations } from './invoke.js';
 import { layerOperations } from './layers.js';
 import { policyOperations } from './policies.js';
+import { eventSourceMappingOperations } from './eventSourceMappings.js';
 import { resourcePolicyOperations } from './resourcePolicies.js';
 import { tagOperations } from './tags.js';
 
 export const lambdaService: ServiceDefinition = {
-  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations, ...resourcePolicyOperations, ...invokeOperations, ...concurrencyOperations, ...functionUrlOperations },
+  operations: { ...functionOperations, ...aliasOperations, ...layerOperations, ...tagOperations, ...policyOperations, ...eventSourceMappingOperations, ...resourcePolicyOperations, ...invokeOperations, ...concurrencyOperations, ...functionUrlOperations },
   accessDeniedCode: 'AccessDeniedException',
   changesIdentities: false,
 };

@@ -10,8 +10,8 @@ const key = (q: QueueRef) => `${q.accountId}|${q.region}|${q.name}`;
 export class QueueSignals {
   private readonly waiters = new Map<string, Set<() => void>>();
 
-  /** Resolves when `q` is notified or after `ms`, whichever comes first. */
-  wait(q: QueueRef, ms: number): Promise<void> {
+  /** Resolves when `q` is notified, after `ms`, or when `signal` aborts, whichever comes first. */
+  wait(q: QueueRef, ms: number, signal?: AbortSignal): Promise<void> {
     const k = key(q);
     return new Promise((resolve) => {
       let set = this.waiters.get(k);
@@ -24,6 +24,7 @@ export class QueueSignals {
       };
       const timer = setTimeout(done, ms);
       set.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 

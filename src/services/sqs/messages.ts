@@ -168,7 +168,7 @@ function received(m: StoredMessage, systemNames: Set<string>, attributeNames: st
 export async function receiveFrom(
   ctx: Pick<OperationContext<unknown>, 'deps'>,
   q: QueueRecord,
-  opts: { max: number; waitSeconds: number; visibilityTimeout: number },
+  opts: { max: number; waitSeconds: number; visibilityTimeout: number; signal?: AbortSignal },
 ): Promise<StoredMessage[]> {
   const { deps } = ctx;
   const signals = queueSignals(deps);
@@ -176,6 +176,7 @@ export async function receiveFrom(
   const redrive = q.attributes.RedrivePolicy ? redrivePolicy(q.attributes.RedrivePolicy) : undefined;
   const retention = Number(attribute(q, 'MessageRetentionPeriod')) * 1000;
   for (;;) {
+    if (opts.signal?.aborted) return [];
     const now = deps.now().getTime();
     const messages = await deps.store.sqs.receiveMessages(q, {
       now,
@@ -189,7 +190,7 @@ export async function receiveFrom(
     // Long polling: sleep until a message is sent, one becomes visible, or the wait ends — no busy loop.
     const next = await deps.store.sqs.nextVisibleAt(q, now);
     const until = Math.min(deadline, next === null ? deadline : Date.now() + (next - now));
-    await signals.wait(q, Math.max(1, until - Date.now()));
+    await signals.wait(q, Math.max(1, until - Date.now()), opts.signal);
   }
 }
 
