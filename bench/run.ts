@@ -12,6 +12,7 @@ import { stsBench } from './sts.js';
 import { lambdaBench } from './lambda.js';
 import { invokeBench } from './invoke.js';
 import { resourcePolicyBench } from './resourcePolicy.js';
+import { sqsBench } from './sqs.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -82,3 +83,4 @@ await stsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await lambdaBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await invokeBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await resourcePolicyBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+await sqsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
