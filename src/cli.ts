@@ -100,9 +100,6 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   await fs.writeFile(path.join(stateDir, 'credentials'), files.credentials, { mode: 0o600 });
   await fs.writeFile(path.join(stateDir, 'config'), files.config, { mode: 0o600 });
   await fs.writeFile(path.join(stateDir, ENDPOINT_FILE), `${endpoint}\n`);
-  console.log(`Latchkey listening on http://${opts.host}:${port}`);
-  console.log(`Latchkey: console at ${endpoint}/console/#sign-in=${localToken}`);
-
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -120,6 +117,10 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // The ready line comes last: whoever waits for it may signal at once, and a signal that
+  // arrived before the handlers above would end the process without its clean-up.
+  console.log(`Latchkey listening on http://${opts.host}:${port}`);
+  console.log(`Latchkey: console at ${endpoint}/console/#sign-in=${localToken}`);
 }
 
 const program = new Command('latchkey').version(version);

@@ -4,6 +4,7 @@
 // what that identity may do.
 
 import { Sha256 } from '@aws-crypto/sha256-js';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -58,6 +59,7 @@ function session(): Session {
 
 export const lambda = () => new LambdaClient(config(session(), session().region));
 export const iam = () => new IAMClient(config(session(), session().region));
+export const logs = () => new CloudWatchLogsClient(config(session(), session().region));
 export const sts = (keys: Keys, region: string) => new STSClient(config(keys, region));
 
 /** GET one of Latchkey's own endpoints, signed for the AWS service whose action authorizes it. */

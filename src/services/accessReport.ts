@@ -1,16 +1,18 @@
-// Who outside an account (or its organization) can reach its functions, versions, aliases and
-// layer versions, and how: IAM Access Analyzer's external-access findings, computed locally
-// from every Lambda resource-based policy and function URL (src/iam/findings.ts judges each
-// policy). Served at GET /_latchkey/access and printed by `latchkey access`.
+// Who outside an account (or its organization) can reach its functions, versions, aliases,
+// layer versions and SQS queues, and how: IAM Access Analyzer's external-access findings,
+// computed locally from every Lambda resource-based policy, function URL and queue policy
+// (src/iam/findings.ts judges each policy). Served at GET /_latchkey/access and printed by
+// `latchkey access`.
 
 import { accessFindings, type Finding } from '../iam/findings.js';
 import type { Store } from '../store/store.js';
 import type { FunctionUrlDoc } from './lambda/functionUrls.js';
 import { policyObject, type PolicyDocumentState } from './lambda/permissions.js';
+import { queueArn } from './sqs/resources.js';
 
 export interface ResourceAccess {
   resource: string;
-  resourceType: 'function' | 'version' | 'alias' | 'layerVersion';
+  resourceType: 'function' | 'version' | 'alias' | 'layerVersion' | 'queue';
   accountId: string;
   findings: Finding[];
 }
@@ -67,6 +69,13 @@ export async function accessReport(store: Store): Promise<ResourceAccess[]> {
       ...(auth ? { functionUrlAuthType: auth } : {}),
     });
     if (findings.length > 0) report.push({ resource, resourceType: resourceType(resource), accountId, findings });
+  }
+  // SQS queue policies are judged the same way (a queue open to anyone, to other accounts, to a service without a source).
+  for (const queue of await store.sqs.listAllQueues()) {
+    if (!queue.attributes.Policy) continue;
+    const resource = queueArn(queue);
+    const findings = accessFindings({ resource, policy: queue.attributes.Policy, zone: await zoneOf(queue.accountId) });
+    if (findings.length > 0) report.push({ resource, resourceType: 'queue', accountId: queue.accountId, findings });
   }
   return report.sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
 }

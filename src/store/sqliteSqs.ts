@@ -40,6 +40,7 @@ export class SqliteSqsStore implements SqsStore {
         VALUES (@accountId, @region, @name, @createdAt, @modifiedAt, @attributes, @tags)`),
       getQueue: p(`SELECT * FROM sqs_queues WHERE ${queue} AND name = @name`),
       listQueues: p(`SELECT * FROM sqs_queues WHERE ${queue} AND name > @after AND name LIKE @like ESCAPE '\\' ORDER BY name LIMIT @limit`),
+      allQueues: p('SELECT * FROM sqs_queues ORDER BY account_id, region, name'),
       updateQueue: p(`UPDATE sqs_queues SET modified_at = @modifiedAt, attributes = @attributes, tags = @tags WHERE ${queue} AND name = @name`),
       deleteQueue: p(`DELETE FROM sqs_queues WHERE ${queue} AND name = @name`),
       insertMessage: p(`INSERT INTO sqs_messages (account_id, region, queue_name, message_id, body, md5_body, message_attributes, md5_attributes,
@@ -94,6 +95,10 @@ export class SqliteSqsStore implements SqsStore {
     return this.read(() =>
       (this.s.listQueues.all({ accountId, region, after: q.after ?? '', like: `${likeLiteral(q.prefix ?? '')}%`, limit: q.limit }) as QueueRow[]).map(toQueue),
     );
+  }
+
+  async listAllQueues(): Promise<QueueRecord[]> {
+    return this.read(() => (this.s.allQueues.all() as QueueRow[]).map(toQueue));
   }
 
   async updateQueue(q: QueueRecord): Promise<void> {

@@ -68,6 +68,8 @@ export interface SqsStore {
   getQueue(ref: QueueRef): Promise<QueueRecord | null>;
   /** By name; `after` is the last name of the previous page. */
   listQueues(accountId: string, region: string, q: { prefix?: string; after?: string; limit: number }): Promise<QueueRecord[]>;
+  /** Every queue of every account (access findings read their policies). */
+  listAllQueues(): Promise<QueueRecord[]>;
   /** NotFound when the queue is gone. */
   updateQueue(q: QueueRecord): Promise<void>;
   /** The queue and its messages; false when there was none. */

@@ -12,8 +12,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { zipSync, strToU8 } from 'fflate';
 import {
   LambdaClient, AddPermissionCommand, CreateFunctionCommand, GetFunctionCommand, GetPolicyCommand, PublishVersionCommand, CreateAliasCommand,
-  PublishLayerVersionCommand, GetLayerVersionPolicyCommand,
+  PublishLayerVersionCommand, GetLayerVersionPolicyCommand, InvokeCommand,
 } from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient, CreateRoleCommand, PutRolePolicyCommand, CreateUserCommand, PutUserPolicyCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { sdkConfig, startServer, type RunningServer, LAMBDA_TRUST_POLICY } from '../e2e/support.js';
 
@@ -182,6 +183,23 @@ describe('the web console', { skip: missing && !process.env.CI ? 'no Chromium' :
     assert.match(await page.locator('.payload').innerText(), /"got":\{"n":42\}/);
     assert.match(await page.locator('.log').innerText(), /hello from my-function/);
     assert.match(await page.locator('.facts').first().innerText(), /Executed version\s+1/);
+  });
+
+  test('Monitor: without a log group it says why; once the group exists, the invocations\' lines; the mappings', async () => {
+    await page.getByRole('link', { name: 'Monitor' }).click();
+    await page.getByText('No log group').waitFor();
+    assert.match(await page.locator('main').innerText(), /its execution role may not write logs \(logs:CreateLogGroup/);
+    // The role may create streams and put events but not create the group: with the group there, logs flow.
+    await new CloudWatchLogsClient(sdkConfig(server, 'owner')).send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/my-function' }));
+    await lambda().send(new InvokeCommand({ FunctionName: 'my-function', Payload: Buffer.from('{"n":7}') }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    const events = page.getByRole('table', { name: 'Recent log events' });
+    await events.waitFor();
+    assert.match(await events.innerText(), /hello from my-function/);
+    assert.match(await events.innerText(), /REPORT RequestId: /);
+    await page.getByText('Event source mappings: none.').waitFor();
+    await assertLabelled('the monitor tab');
   });
 
   test('Function URL tab: create a NONE URL; it is shown', async () => {

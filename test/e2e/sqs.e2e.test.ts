@@ -9,6 +9,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { zipSync, strToU8 } from 'fflate';
@@ -32,6 +33,7 @@ const iam = () => new IAMClient(sdkConfig(server, 'owner'));
 const arnOf = (name: string) => `arn:aws:sqs:us-east-1:${OWNER}:${name}`;
 type Failure = Error & { $metadata: { httpStatusCode?: number } };
 const CLI2 = '/usr/bin/aws';
+const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 const noCli2 = !fs.existsSync(CLI2) && !process.env.CI ? 'no AWS CLI v2' : false;
 
 before(async () => {
@@ -144,6 +146,21 @@ describe('queues and messages (SDK v3, awsJson)', () => {
     const got = (await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['SenderId'] }))).Messages![0]!;
     assert.equal(got.Body, 'from the partner');
     assert.match(got.Attributes!.SenderId!, /^AIDA/);
+  });
+
+  test('latchkey access reports queue policies as it reports function policies', async () => {
+    const url = await queue('open-inbox');
+    await sqs().send(new SetQueueAttributesCommand({
+      QueueUrl: url,
+      Attributes: { Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'anyone', Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: arnOf('open-inbox') }] }) },
+    }));
+    const r = spawnSync(process.execPath, [CLI, 'access', '--state-dir', server.stateDir, '--profile', 'owner', '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { resource: string; resourceType: string; findings: { kind: string }[] }[];
+    const open = report.find((x) => x.resource === arnOf('open-inbox'));
+    assert.equal(open?.resourceType, 'queue');
+    assert.deepEqual(open?.findings.map((f) => f.kind), ['public']);
+    assert.equal(report.find((x) => x.resource === arnOf('shared-inbox')), undefined, 'the partner is in the organization');
   });
 });
 

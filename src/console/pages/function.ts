@@ -14,12 +14,14 @@ import { go, link } from '../router.js';
 import { permissionsSection } from './permissions.js';
 import { testPanel } from './invoke.js';
 import { functionUrlSection } from './functionUrl.js';
+import { monitorSection } from './monitor.js';
 
 const TABS: [id: string, label: string][] = [
   ['code', 'Code'],
   ['configuration', 'Configuration'],
   ['versions', 'Aliases and versions'],
   ['url', 'Function URL'],
+  ['monitor', 'Monitor'],
   ['test', 'Test'],
 ];
 const CONFIGURATION: [id: string, label: string][] = [
@@ -86,6 +88,9 @@ export async function functionPage(main: HTMLElement, id: string, params: URLSea
     case 'url':
       render(body, h('h2', { id: 'tab-title' }, 'Function URL'));
       return functionUrlSection(body, view);
+    case 'monitor':
+      render(body, h('h2', { id: 'tab-title' }, 'Monitor'));
+      return monitorSection(body, view);
     case 'test':
       render(body, h('h2', { id: 'tab-title' }, 'Test'));
       return testPanel(body, view);
