@@ -1,5 +1,6 @@
 // SQLite errors as the store reports them: StoreError codes for conflicts and missing
-// parents (services turn those into AWS errors), a plain Error for anything else.
+// parents (services turn those into AWS errors), a plain Error for anything else; and the
+// transactions every part of the store runs its statements in.
 
 import Database from 'better-sqlite3';
 import { StoreError, type StoreErrorCode } from './store.js';
@@ -31,4 +32,33 @@ export function translate(err: unknown, ctx: ErrorContext): Error {
     }
   }
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * A part of the store with its own statements (Logs, SQS): writes run as IMMEDIATE
+ * transactions (the write lock taken at BEGIN), multi-statement reads as one deferred
+ * transaction (a consistent snapshot); errors come out translated.
+ */
+export class SqliteSection {
+  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+
+  constructor(db: Database.Database) {
+    this.tx = db.transaction((fn: () => unknown) => fn());
+  }
+
+  protected write<T>(fn: () => T, ctx: ErrorContext = {}): T {
+    try {
+      return this.tx.immediate(fn) as T;
+    } catch (err) {
+      throw translate(err, ctx);
+    }
+  }
+
+  protected read<T>(fn: () => T): T {
+    try {
+      return this.tx.deferred(fn) as T;
+    } catch (err) {
+      throw translate(err, {});
+    }
+  }
 }

@@ -4,7 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import type { LogEventRecord, LogGroupRecord, LogGroupRef, LogStreamRecord, LogsStore } from './logs.js';
-import { translate, type ErrorContext } from './sqliteErrors.js';
+import { SqliteSection } from './sqliteErrors.js';
 import { StoreError } from './store.js';
 
 interface GroupRow {
@@ -33,12 +33,11 @@ const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const MAX_TS = Number.MAX_SAFE_INTEGER;
 const NEVER = -1;
 
-export class SqliteLogsStore implements LogsStore {
-  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+export class SqliteLogsStore extends SqliteSection implements LogsStore {
   private readonly s;
 
   constructor(db: Database.Database) {
-    this.tx = db.transaction((fn: () => unknown) => fn());
+    super(db);
     const p = (sql: string) => db.prepare(sql);
     const group = 'account_id = @accountId AND region = @region';
     const inGroup = `${group} AND group_name = @name`;
@@ -79,22 +78,6 @@ export class SqliteLogsStore implements LogsStore {
       retained: p('SELECT account_id, region, name, retention_days FROM log_groups WHERE retention_days IS NOT NULL'),
       expire: p(`DELETE FROM log_events WHERE ${inGroup} AND ts < @before`),
     };
-  }
-
-  private write<T>(fn: () => T, ctx: ErrorContext = {}): T {
-    try {
-      return this.tx.immediate(fn) as T;
-    } catch (err) {
-      throw translate(err, ctx);
-    }
-  }
-
-  private read<T>(fn: () => T): T {
-    try {
-      return this.tx.deferred(fn) as T;
-    } catch (err) {
-      throw translate(err, {});
-    }
   }
 
   async createLogGroup(g: LogGroupRecord): Promise<void> {

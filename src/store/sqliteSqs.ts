@@ -2,7 +2,7 @@
 // a receive takes the write lock, so two receivers never hold the same message in flight.
 
 import type Database from 'better-sqlite3';
-import { translate, type ErrorContext } from './sqliteErrors.js';
+import { SqliteSection } from './sqliteErrors.js';
 import type { NewMessage, QueueCounts, QueueRecord, QueueRef, ReceiveRequest, SqsStore, StoredMessage } from './sqs.js';
 import { StoreError } from './store.js';
 
@@ -26,12 +26,11 @@ const toMessage = (r: MessageRow): StoredMessage => ({
 const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 const queueGone = () => new StoreError('NotFound', 'The specified queue does not exist.');
 
-export class SqliteSqsStore implements SqsStore {
-  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+export class SqliteSqsStore extends SqliteSection implements SqsStore {
   private readonly s;
 
   constructor(db: Database.Database) {
-    this.tx = db.transaction((fn: () => unknown) => fn());
+    super(db);
     const p = (sql: string) => db.prepare(sql);
     const queue = 'account_id = @accountId AND region = @region';
     const inQueue = `${queue} AND queue_name = @name`;
@@ -58,22 +57,6 @@ export class SqliteSqsStore implements SqsStore {
         coalesce(sum(visible_at > @now AND receive_count = 0), 0) AS delayed FROM sqs_messages WHERE ${inQueue}`),
       nextVisible: p(`SELECT min(visible_at) FROM sqs_messages WHERE ${inQueue} AND visible_at > @now`).pluck(),
     };
-  }
-
-  private write<T>(fn: () => T, ctx: ErrorContext = {}): T {
-    try {
-      return this.tx.immediate(fn) as T;
-    } catch (err) {
-      throw translate(err, ctx);
-    }
-  }
-
-  private read<T>(fn: () => T): T {
-    try {
-      return this.tx.deferred(fn) as T;
-    } catch (err) {
-      throw translate(err, {});
-    }
   }
 
   private row(q: QueueRecord) {

@@ -211,4 +211,17 @@ describe('Lambda writes function output to CloudWatch Logs as the execution role
     assert.equal(records[1]!.message, 'hello from json');
     assert.deepEqual(records[2]!.message, { structured: true });
   });
+
+  test('boto3 reads the JSON function\'s lines, and every one parses as JSON', (t) => {
+    const script = String.raw`
+import json, boto3
+logs = boto3.Session(profile_name='owner').client('logs')
+events = logs.filter_log_events(logGroupName='/aws/lambda/json-talker')['events']
+print(json.dumps([json.loads(e['message']).get('type') or json.loads(e['message'])['level'] for e in events]))
+`;
+    const r = spawnSync('python3', ['-c', script], { env: { ...server.cliEnv('owner'), AWS_PROFILE: undefined, AWS_ENDPOINT_URL: undefined }, encoding: 'utf8' });
+    if (r.error && !process.env.CI) return t.skip('SKIPPED LOUDLY: python3 is not available');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), ['platform.start', 'INFO', 'INFO', 'platform.report']);
+  });
 });
