@@ -2,11 +2,13 @@
 // recorded in `schema_migrations (version, applied_at)`. A migration, once released, is
 // never edited: changes go into a new one appended to the list.
 //
-// The SQL is kept portable so that the PostgreSQL store can run the same list: TEXT and
-// INTEGER columns only, explicit keys (no AUTOINCREMENT, no ROWID tricks), JSON kept as
-// TEXT, booleans as INTEGER 0/1, timestamps as ISO-8601 TEXT (which sorts correctly), and
-// tables created before the tables that reference them (PostgreSQL checks references at
-// CREATE time). Every statement is a separate string so a driver never needs to split.
+// The SQL is kept portable so that SQLite and PostgreSQL run the same list: TEXT, INTEGER and
+// BLOB columns only, JSON kept as TEXT, booleans as INTEGER 0/1, timestamps as ISO-8601 TEXT
+// (which sorts correctly) or epoch milliseconds, and tables created before the tables that
+// reference them. For PostgreSQL `forDialect` rewrites the types: INTEGER → BIGINT (epoch
+// milliseconds outgrow 32 bits), `INTEGER PRIMARY KEY` → BIGSERIAL (the counters SQLite's
+// rowid gives), BLOB → BYTEA, TEXT → TEXT COLLATE "C" (byte order, as SQLite compares, so
+// paging by name agrees on both). Every statement is a separate string.
 //
 // Integrity lives in the database, not only in the code above it:
 // - IAM names are unique per account case-insensitively: each named table keeps a
@@ -351,3 +353,13 @@ export const migrations: readonly Migration[] = [
     ],
   },
 ];
+
+/** A migration statement as the dialect runs it (see the header). */
+export function forDialect(sql: string, dialect: 'sqlite' | 'postgres'): string {
+  if (dialect === 'sqlite') return sql;
+  return sql
+    .replace(/\bINTEGER PRIMARY KEY\b/g, 'BIGSERIAL PRIMARY KEY')
+    .replace(/\bINTEGER\b/g, 'BIGINT')
+    .replace(/\bBLOB\b/g, 'BYTEA')
+    .replace(/\bTEXT\b/g, 'TEXT COLLATE "C"');
+}
