@@ -11,6 +11,18 @@ export default tseslint.config(
     },
   },
   {
+    // The store is async and Lambda transactions are callbacks that must await every read and
+    // write: a forgotten await there is a lost update, so promises are checked with types.
+    files: ['src/**/*.ts'],
+    ignores: ['src/console/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     // The console is a client of the public API (docs/design.md): no imports from the server's rooms.
     files: ['src/console/**/*.ts'],
     rules: {

@@ -4,7 +4,10 @@
 // a folder named `test` (Node 20 takes `**/test/**/*.js` for a test), so support modules such
 // as test/conformance/cases.ts would run as tests of their own.
 //
-//   node scripts/run-tests.mjs [dist/test/e2e ...] [-- node --test options]
+//   node scripts/run-tests.mjs [--postgres] [dist/test/e2e ...] [-- node --test options]
+//
+// --postgres: every server the tests start keeps its store in PostgreSQL (a private server
+// started here from the installed binaries, or the one LATCHKEY_TEST_POSTGRES names).
 
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -13,7 +16,8 @@ import { join } from 'node:path';
 import console from 'node:console';
 import process from 'node:process';
 
-const args = process.argv.slice(2);
+const postgres = process.argv.includes('--postgres');
+const args = process.argv.slice(2).filter((a) => a !== '--postgres');
 const dash = args.indexOf('--');
 const roots = dash < 0 ? args : args.slice(0, dash);
 const options = dash < 0 ? [] : args.slice(dash + 1);
@@ -41,8 +45,23 @@ if (files.length === 0) {
 // functions that run as another user.
 const scratch = mkdtempSync(join(os.tmpdir(), 'latchkey-test-run-'));
 chmodSync(scratch, 0o755);
-const child = spawn(process.execPath, ['--test', ...options, ...files], { stdio: 'inherit', env: { ...process.env, TMPDIR: scratch } });
+const env = { ...process.env, TMPDIR: scratch };
+let privatePostgres;
+if (postgres && !env.LATCHKEY_TEST_POSTGRES) {
+  process.env.TMPDIR = scratch;
+  const { postgresBinaries, startPrivatePostgres } = await import('../dist/test/support/postgres.js');
+  const bin = postgresBinaries();
+  if (!bin) {
+    console.error('--postgres: PostgreSQL is not installed (apt-get install postgresql)');
+    process.exit(1);
+  }
+  privatePostgres = await startPrivatePostgres(bin);
+  env.LATCHKEY_TEST_POSTGRES = privatePostgres.adminUrl;
+  console.error(`run-tests: the servers' stores are in PostgreSQL at ${privatePostgres.adminUrl}`);
+}
+const child = spawn(process.execPath, ['--test', ...options, ...files], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => {
+  privatePostgres?.stop();
   rmSync(scratch, { recursive: true, force: true });
   process.exit(signal ? 1 : code ?? 1);
 });

@@ -7,10 +7,10 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { openSqliteStore } from './store/sqlite.js';
+import { openStore } from './store/sqlStore.js';
 import { applyWorld, DEFAULT_WORLD, profileFiles, type WorldFile } from './services/world/world.js';
 import { createServer } from './server.js';
-import { readDecisions } from './services/decisionLog.js';
+import { readDecisions, type DecisionRecord } from './services/decisionLog.js';
 import { describeDecision } from './services/explainDecision.js';
 import { EMITTING_SERVICES } from './services/events/emit.js';
 import { formatAccessReport, type ResourceAccess } from './services/accessReport.js';
@@ -57,15 +57,28 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-async function serve(opts: { host: string; port: string; stateDir: string; world?: string; publicUrl?: string; unsafeSharedSandbox?: boolean }) {
+/** host:port/db of a database URL, without its user and password. */
+function describeDatabase(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'the given URL';
+  }
+}
+
+async function serve(opts: { host: string; port: string; stateDir: string; world?: string; publicUrl?: string; unsafeSharedSandbox?: boolean; database?: string }) {
   const stateDir = path.resolve(opts.stateDir);
   if (opts.publicUrl !== undefined && !/^https?:\/\/[^/?#]+\/?$/.test(opts.publicUrl)) throw new Error(`--public-url must be http(s)://HOST[:PORT], not ${opts.publicUrl}`);
   await fs.mkdir(stateDir, { recursive: true, mode: 0o700 });
   // Private even when it existed before: it holds the database and every profile's secret key.
   await fs.chmod(stateDir, 0o700);
   const world = await chooseWorld(stateDir, opts.world);
-  const store = await openSqliteStore(stateDir);
-  await applyWorld(store, world);
+  const databaseUrl = opts.database ?? (process.env.LATCHKEY_DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('--database must be a postgres:// URL');
+  const store = await openStore({ stateDir, databaseUrl });
+  // Nodes starting together on one database: the first applies the world, the others find it.
+  await store.alone(() => applyWorld(store, world));
   // Remembered, so a restart without --world keeps generating the same profiles.
   await fs.writeFile(path.join(stateDir, 'world.json'), JSON.stringify(world, null, 2) + '\n');
 
@@ -78,6 +91,7 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   const runtimeDir = await fs.mkdtemp(path.join(os.tmpdir(), 'latchkey-runtime-'));
   const sandbox = await chooseSandbox({ hide: secrets, needs: await runtimeNeeds(runtimeFilesDir(runtimeDir)), ...(forced ? { mode: forced as SandboxMode } : {}) });
   console.log(`Latchkey: ${sandbox.description}`);
+  console.log(`Latchkey: store: ${databaseUrl ? `PostgreSQL at ${describeDatabase(databaseUrl)}, shared with any node using it` : `SQLite in ${stateDir}`}`);
   if (!sandbox.isolatesAccounts && opts.unsafeSharedSandbox) console.log('Latchkey: WARNING: --unsafe-shared-sandbox: functions of every account run unconfined, side by side');
   const runtime = new RuntimeManager({ workDir: runtimeDir, sandbox, allowSharedSandbox: opts.unsafeSharedSandbox ?? false });
   const localToken = newLocalToken(stateDir);
@@ -108,7 +122,7 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
     await app.close();
     await fs.rm(path.join(stateDir, ENDPOINT_FILE), { force: true });
     await fs.rm(path.join(stateDir, LOCAL_TOKEN_FILE), { force: true });
-    deps.decisions.flush();
+    await deps.decisions.settled();
     await runtime.close();
     // Unpacked code and layers: nothing in them outlives the server.
     await fs.rm(runtimeDir, { recursive: true, force: true });
@@ -132,6 +146,7 @@ program
   .option('--state-dir <dir>', 'database, world and generated AWS profiles', '.latchkey')
   .option('--world <file>', 'world file (JSON) to apply')
   .option('--public-url <url>', 'the URL clients and functions reach this server by (default: the address it listens on)')
+  .option('--database <url>', 'a PostgreSQL database shared by several Latchkey nodes, postgres://USER:PASS@HOST:PORT/DB (also LATCHKEY_DATABASE_URL; default: SQLite in --state-dir)')
   .option('--unsafe-shared-sandbox', 'where functions cannot be confined (not root, no user namespaces), run functions of several accounts anyway')
   .addHelpText('after', `
 Functions run confined: as root, each execution environment as a user of its own in its own
@@ -143,8 +158,18 @@ program
   .command('explain <request-id>')
   .description('say why a request (its x-amzn-RequestId) was allowed or denied')
   .option('--state-dir <dir>', 'the state directory the server ran with', '.latchkey')
-  .action(reported((requestId: string, opts: { stateDir: string }) => {
-    const records = readDecisions(path.join(path.resolve(opts.stateDir), DECISIONS_FILE), requestId);
+  .option('--database <url>', 'the PostgreSQL the nodes share: their decisions, whichever node made them (also LATCHKEY_DATABASE_URL)')
+  .action(reported(async (requestId: string, opts: { stateDir: string; database?: string }) => {
+    const databaseUrl = opts.database ?? (process.env.LATCHKEY_DATABASE_URL || undefined);
+    let records = readDecisions(path.join(path.resolve(opts.stateDir), DECISIONS_FILE), requestId);
+    if (records.length === 0 && databaseUrl) {
+      const store = await openStore({ stateDir: path.resolve(opts.stateDir), databaseUrl });
+      try {
+        records = (await store.findDecisions(requestId)).map((r) => JSON.parse(r) as DecisionRecord);
+      } finally {
+        await store.close();
+      }
+    }
     if (records.length === 0) {
       console.error(`latchkey: no decision with request id ${requestId} in ${opts.stateDir}`);
       process.exit(1);

@@ -90,8 +90,7 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
     const q = request.query as Record<string, string | undefined>;
     const has = (value: string, wanted: string | undefined) => !wanted || value.toLowerCase().includes(wanted.toLowerCase());
     const limit = Math.min(Math.max(Number(q.limit) || 200, 1), 1000);
-    const records = deps.decisions
-      .recent(10_000)
+    const records = (await deps.decisions.recentAnywhere(10_000))
       .filter(concerns(caller.accountId))
       .filter((r) => has(r.caller, q.principal) && has(r.action, q.action) && (!q.decision || r.decision === q.decision))
       .slice(-limit)
@@ -100,7 +99,7 @@ export function registerLatchkeyEndpoints(app: FastifyInstance, deps: Deps & { d
   }));
   app.get(`${LATCHKEY_PATH}/decisions/:requestId`, ownEndpoint('cloudtrail:LookupEvents', async (caller, request) => {
     const { requestId } = request.params as { requestId: string };
-    const records = deps.decisions.find(requestId).filter(concerns(caller.accountId));
+    const records = (await deps.decisions.findAnywhere(requestId)).filter(concerns(caller.accountId));
     return { status: records.length ? 200 : 404, body: { requestId, decisions: records.map((r) => shown(r, caller.accountId)) } };
   }));
 }

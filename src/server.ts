@@ -11,7 +11,7 @@ import { PolicyCache } from './iam/index.js';
 import type { Store } from './store/store.js';
 import type { RuntimeManager } from './runtime/index.js';
 import { cachedCaller } from './services/caller.js';
-import { execute } from './services/pipeline.js';
+import { execute, syncWorldRevision } from './services/pipeline.js';
 import { DecisionLog } from './services/decisionLog.js';
 import type { Deps } from './services/operation.js';
 import { requestId as newRequestId } from './services/ids.js';
@@ -71,7 +71,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     policies: new PolicyCache(),
     revision: { value: 0 },
     now,
-    decisions: new DecisionLog(10_000, options.decisionLogFile ? { file: options.decisionLogFile } : undefined),
+    decisions: new DecisionLog(10_000, options.decisionLogFile ? { file: options.decisionLogFile } : undefined, options.store.dialect === 'postgres' ? options.store : undefined),
     codeLinks: new CodeLinks(now),
     functionSessions: new Map<string, string>(),
     ...(options.runtime ? { runtime: options.runtime } : {}),
@@ -141,9 +141,12 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   // The secret behind a key changes only through IAM writes (which bump the revision); STS
-  // creates new keys rather than changing old ones. So lookups are kept per revision.
+  // creates new keys rather than changing old ones. So lookups are kept per revision. Every
+  // signed request comes through here first, so this is where the revision is brought up to
+  // date with the other nodes'.
   const known = new Map<string, { revision: number; credentials: SigningCredentials | undefined }>();
   const lookup = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
+    await syncWorldRevision(deps);
     const hit = known.get(accessKeyId);
     if (hit && hit.revision === deps.revision.value) return hit.credentials;
     const revision = deps.revision.value;

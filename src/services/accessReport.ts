@@ -39,9 +39,9 @@ function policyResource(policy: PolicyDocumentState): string | undefined {
 
 /** Every Lambda resource with at least one finding, in ARN order. */
 export async function accessReport(store: Store): Promise<ResourceAccess[]> {
-  const { policies, urls } = await store.lambdaView((tx) => ({
-    policies: tx.list<PolicyDocumentState>('policy', 'arn:'),
-    urls: tx.list<FunctionUrlDoc>('url', ''),
+  const { policies, urls } = await store.lambdaView(async (tx) => ({
+    policies: await tx.list<PolicyDocumentState>('policy', 'arn:'),
+    urls: await tx.list<FunctionUrlDoc>('url', ''),
   }));
   const urlAuth = new Map(urls.map((u) => [u.FunctionArn, u.AuthType]));
   const zones = new Map<string, { accountId: string; organizationId?: string; organizationAccounts?: string[] }>();

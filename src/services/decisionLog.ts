@@ -1,11 +1,13 @@
 // Every authorization decision Latchkey makes (API calls, invokes, service events, function
 // URLs), kept in memory for the console and appended as JSON lines to `decisions.log` in the
 // state directory, rotated by size (`decisions.log.1`, `.2`, …), so `latchkey explain
-// <request-id>` can answer after the fact.
+// <request-id>` can answer after the fact. Nodes sharing a PostgreSQL also write them to the
+// database, so any node (and `latchkey explain --database`) finds any node's decisions.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Decision, StatementReason } from '../iam/index.js';
+import type { Store } from '../store/store.js';
 
 export interface DecisionRecord {
   at: string;
@@ -55,17 +57,23 @@ export interface DecisionFileOptions {
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 const DEFAULT_KEEP = 3;
 
+/** The database's decision log (store.ts, ClusterStore). */
+export type SharedDecisions = Pick<Store, 'recordDecisions' | 'findDecisions' | 'recentDecisions'>;
+
 export class DecisionLog {
   private readonly entries: (DecisionRecord | undefined)[];
   private next = 0;
   private count = 0;
   private pending: string[] = [];
+  private sharedPending: { requestId: string; record: string }[] = [];
+  private writing: Promise<void> = Promise.resolve();
   private flushing = false;
   private size = 0;
 
   constructor(
     private readonly limit = 10_000,
     private readonly sink?: DecisionFileOptions,
+    private readonly shared?: SharedDecisions,
   ) {
     this.entries = new Array<DecisionRecord | undefined>(limit);
     if (sink) {
@@ -78,14 +86,37 @@ export class DecisionLog {
     this.entries[this.next] = entry;
     this.next = (this.next + 1) % this.limit;
     this.count = Math.min(this.count + 1, this.limit);
-    if (this.sink) {
-      this.pending.push(JSON.stringify(entry) + '\n');
+    if (this.sink || this.shared) {
+      const line = JSON.stringify(entry);
+      if (this.sink) this.pending.push(line + '\n');
+      if (this.shared) this.sharedPending.push({ requestId: entry.requestId, record: line });
       // One write per event-loop turn, however many decisions it made.
       if (!this.flushing) {
         this.flushing = true;
         setImmediate(() => this.flush());
       }
     }
+  }
+
+  /** A request's decisions: this node's from memory, else every node's from the shared log. */
+  async findAnywhere(requestId: string): Promise<DecisionRecord[]> {
+    const here = this.find(requestId);
+    if (here.length > 0 || !this.shared) return here;
+    await this.settled();
+    return (await this.shared.findDecisions(requestId)).map((r) => JSON.parse(r) as DecisionRecord);
+  }
+
+  /** The last `n` decisions, oldest first: of every node when the log is shared. */
+  async recentAnywhere(n = 100): Promise<DecisionRecord[]> {
+    if (!this.shared) return this.recent(n);
+    await this.settled();
+    return (await this.shared.recentDecisions(n)).map((r) => JSON.parse(r) as DecisionRecord);
+  }
+
+  /** Resolves once what was recorded so far is in the shared log. */
+  async settled(): Promise<void> {
+    if (this.flushing) this.flush();
+    await this.writing;
   }
 
   /** The last `n` decisions, oldest first. */
@@ -104,6 +135,15 @@ export class DecisionLog {
   /** Writes what is pending now (the server calls it when it stops). */
   flush(): void {
     this.flushing = false;
+    if (this.shared && this.sharedPending.length > 0) {
+      const batch = this.sharedPending;
+      this.sharedPending = [];
+      const shared = this.shared;
+      // In order, one batch at a time; like the file, a record rather than a gate.
+      this.writing = this.writing.then(() => shared.recordDecisions(batch)).catch((e: unknown) => {
+        console.error('Latchkey: could not write decisions to the database:', (e as Error).message);
+      });
+    }
     if (!this.sink || this.pending.length === 0) return;
     const text = this.pending.join('');
     this.pending = [];

@@ -48,8 +48,19 @@ export async function execute(
   const checks = await op.authorize(ctx);
   if (checks.length > 0) await authorizeChecks(deps, service.accessDeniedCode, caller, checks, meta);
   const output = await op.handle(ctx);
-  if (service.changesIdentities && !isReadOnly(operation)) deps.revision.value++;
+  // Before the answer leaves: every node's next request sees the new revision (syncWorldRevision).
+  if (service.changesIdentities && !isReadOnly(operation)) deps.revision.value = Math.max(deps.revision.value, await deps.store.bumpWorldRevision());
   return output;
+}
+
+/**
+ * Brings this node's view of the world revision up to the database's, before a request is
+ * authorized from caches: a key revoked, a policy detached or an SCP attached through any node
+ * is seen by the next request on every node. One primary-key read per request.
+ */
+export async function syncWorldRevision(deps: Pick<Deps, 'store' | 'revision'>): Promise<void> {
+  const revision = await deps.store.worldRevision();
+  if (revision > deps.revision.value) deps.revision.value = revision;
 }
 
 /** Whether the resource-based policy alone has an Allow for the request (any principal match). */

@@ -352,6 +352,39 @@ export const migrations: readonly Migration[] = [
       `CREATE UNIQUE INDEX sqs_messages_receipt ON sqs_messages (receipt_handle)`,
     ],
   },
+  {
+    version: 7,
+    name: 'Cluster: world revision, concurrency slots, leases, decisions',
+    statements: [
+      // One row: the revision every node's caches are checked against (cluster.ts).
+      `CREATE TABLE world_revision (
+        id INTEGER NOT NULL PRIMARY KEY,
+        revision INTEGER NOT NULL
+      )`,
+      `INSERT INTO world_revision (id, revision) VALUES (1, 0)`,
+      // A running invocation of a function with reserved concurrency, on any node; a slot whose
+      // node died frees itself at expires_at (the function's timeout plus a margin).
+      `CREATE TABLE concurrency_slots (
+        scope TEXT NOT NULL,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (scope, holder)
+      )`,
+      // Which node runs a background worker (an event source mapping's poller) for now.
+      `CREATE TABLE leases (
+        name TEXT NOT NULL PRIMARY KEY,
+        owner TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      )`,
+      // Authorization decisions of every node (decisionLog.ts), for explain from any node.
+      `CREATE TABLE decisions (
+        seq INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        record TEXT NOT NULL
+      )`,
+      `CREATE INDEX decisions_by_request ON decisions (request_id)`,
+    ],
+  },
 ];
 
 /** A migration statement as the dialect runs it (see the header). */

@@ -1,7 +1,7 @@
 // What Latchkey keeps: the world's accounts and organization, IAM entities and policies,
-// credentials. Services talk to this interface only; SQLite implements it now
-// (sqlite.ts) and PostgreSQL will later, so methods are async and each mutation is one
-// transaction inside the store. Names follow IAM's: userName, roleId, policyArn, …
+// credentials, Lambda documents and code, logs and queues. Services talk to this interface
+// only; one implementation (sqlStore.ts) runs it on SQLite or on PostgreSQL, so methods are
+// async and each mutation is one transaction inside the store. Names follow IAM's: userName, roleId, policyArn, …
 //
 // Conflicts and missing parents are reported with StoreError codes, never with SQL errors,
 // so services can turn them into AWS errors (EntityAlreadyExists, NoSuchEntity, …).
@@ -191,37 +191,75 @@ export interface PageRequest {
 export type LambdaKind = 'function' | 'version' | 'alias' | 'policy' | 'layerVersion' | 'retiredLayerVersion' | 'url' | 'urlId' | 'accountSettings' | 'eventSourceMapping';
 
 /**
- * Reads and writes inside one transaction. Synchronous on purpose: the whole read-modify-
- * write (RevisionId checks included) runs without yielding, so no other request can
- * interleave (docs/design.md, principle 5). A PostgreSQL store will run it under row locks.
+ * Reads and writes inside one database transaction. The whole read-modify-write (RevisionId
+ * checks included) is isolated from every other transaction, on every node: SQLite runs one
+ * write transaction at a time; PostgreSQL runs it SERIALIZABLE and runs the callback again when
+ * another node's commit got in the way. So a callback must only read and write through `tx`
+ * (it may run more than once) and must await every call.
  */
 export interface LambdaTransaction {
-  get<T>(kind: LambdaKind, key: string): T | null;
+  get<T>(kind: LambdaKind, key: string): Promise<T | null>;
   /** Whether a document exists, without reading it. */
-  has(kind: LambdaKind, key: string): boolean;
-  put(kind: LambdaKind, key: string, document: unknown): void;
-  delete(kind: LambdaKind, key: string): boolean;
+  has(kind: LambdaKind, key: string): Promise<boolean>;
+  put(kind: LambdaKind, key: string, document: unknown): Promise<void>;
+  delete(kind: LambdaKind, key: string): Promise<boolean>;
   /** Documents whose key starts with `prefix`, in key order. */
-  list<T>(kind: LambdaKind, prefix: string): T[];
+  list<T>(kind: LambdaKind, prefix: string): Promise<T[]>;
 }
 
 /** The reading half of a transaction. */
 export type LambdaReader = Pick<LambdaTransaction, 'get' | 'has' | 'list'>;
+
+/**
+ * What several Latchkey nodes on one database coordinate through (cluster.ts). On SQLite there
+ * is one node, and the same rows serve it.
+ */
+export interface ClusterStore {
+  /** Which database the store runs on: 'sqlite' (one node) or 'postgres' (any number). */
+  readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * The world's revision: it grows with every change to identities, keys, sessions and SCPs on
+   * any node, so caches keyed by it (credentials, callers, compiled policies) stay correct.
+   */
+  worldRevision(): Promise<number>;
+  /** Moves the revision on; returns the new value. */
+  bumpWorldRevision(): Promise<number>;
+  /**
+   * Takes one of `limit` concurrency slots of `scope` (a function ARN) for `holder` until
+   * `expiresAt` (epoch ms), counting every node's live slots; false when all are taken.
+   */
+  acquireConcurrency(scope: string, holder: string, limit: number, now: number, expiresAt: number): Promise<boolean>;
+  releaseConcurrency(scope: string, holder: string): Promise<void>;
+  /**
+   * Takes or renews the lease on `name` (an event source mapping) for `owner` until
+   * `expiresAt`, when it is free, expired or already `owner`'s; false when another node holds it.
+   */
+  acquireLease(name: string, owner: string, now: number, expiresAt: number): Promise<boolean>;
+  releaseLease(name: string, owner: string): Promise<void>;
+  /** Appends authorization decisions (JSON records) of this node to the shared decision log. */
+  recordDecisions(records: { requestId: string; record: string }[]): Promise<void>;
+  /** Every node's decisions of one request, oldest first. */
+  findDecisions(requestId: string): Promise<string[]>;
+  /** The newest `limit` decisions of every node, oldest first. */
+  recentDecisions(limit: number): Promise<string[]>;
+  /** Runs `fn` while no other node runs one (applying the world at start-up). */
+  alone<T>(fn: () => Promise<T>): Promise<T>;
+}
 
 export interface LambdaStore {
   lambdaGet<T>(kind: LambdaKind, key: string): Promise<T | null>;
   /** Key-ordered page of the documents whose key starts with `prefix`; `marker` is the last key seen. */
   lambdaList<T>(kind: LambdaKind, prefix: string, page: { marker?: string; maxItems?: number }): Promise<{ items: T[]; nextMarker: string | null }>;
   /** Runs `change` in one transaction; what it throws rolls everything back and is rethrown. */
-  lambdaTransact<T>(change: (tx: LambdaTransaction) => T): Promise<T>;
+  lambdaTransact<T>(change: (tx: LambdaTransaction) => Promise<T>): Promise<T>;
   /** Several reads that see one consistent state, without taking the write lock. */
-  lambdaView<T>(read: (tx: LambdaReader) => T): Promise<T>;
+  lambdaView<T>(read: (tx: LambdaReader) => Promise<T>): Promise<T>;
   /** Stores a deployment package (idempotent per SHA-256). */
   putCode(sha256: string, content: Buffer): Promise<void>;
   getCode(sha256: string): Promise<Buffer | null>;
 }
 
-export interface Store extends LambdaStore {
+export interface Store extends LambdaStore, ClusterStore {
   close(): Promise<void>;
 
   /** CloudWatch Logs: log groups, streams and events (logs.ts). */

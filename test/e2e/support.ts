@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { readProfiles as readProfilesFile, type ProfileCredentials } from '../../src/latchkeyClient.js';
 import { LOCAL_TOKEN_HEADER, readLocalToken } from '../../src/localToken.js';
+import { freshDatabase, POSTGRES_ENV } from '../support/postgres.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
 
@@ -64,7 +66,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     fs.writeFileSync(file, JSON.stringify(options.world));
     args.push('--world', file);
   }
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // The suite run against PostgreSQL (`run-tests.mjs --postgres`): each state directory gets
+  // its own database, the same one when a test restarts a server on its state directory.
+  const adminUrl = process.env[POSTGRES_ENV];
+  if (adminUrl && env.LATCHKEY_DATABASE_URL === undefined) {
+    const name = `latchkey_e2e_${createHash('sha256').update(path.resolve(stateDir)).digest('hex').slice(0, 16)}`;
+    env.LATCHKEY_DATABASE_URL = await freshDatabase(adminUrl, name);
+  }
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PolicyCache } from '../../src/iam/index.js';
 import { AwsError } from '../../src/aws/errors.js';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/sqlStore.js';
 import type { Store } from '../../src/store/store.js';
 import { resolveCaller, type Caller } from '../../src/services/caller.js';
 import { execute, type RequestMeta } from '../../src/services/pipeline.js';
@@ -69,7 +69,7 @@ async function fails(promise: Promise<unknown>, code: string, message: string | 
 
 before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-iam-'));
-  store = await openSqliteStore(dir);
+  store = await openStore({ stateDir: dir });
   deps = { store, policies: new PolicyCache(), revision: { value: 0 }, now: () => new Date(), decisions: new DecisionLog(), publicUrl: () => 'http://127.0.0.1:4570' };
   const at = new Date().toISOString();
   await store.putOrganization({ organizationId: 'o-test000001', managementAccountId: ACCOUNT, rootId: 'r-test', featureSet: 'ALL' });

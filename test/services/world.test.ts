@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openSqliteStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/sqlStore.js';
 import { applyWorld, DEFAULT_WORLD, profileFiles, type WorldFile } from '../../src/services/world/world.js';
 import type { Store } from '../../src/store/store.js';
 
@@ -36,7 +36,7 @@ for (const [name, load] of [
 ] as const) {
   test(`${name} applies, and applying it twice changes nothing`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-world-'));
-    const store = await openSqliteStore(dir);
+    const store = await openStore({ stateDir: dir });
     try {
       const world = load();
       await applyWorld(store, world);
@@ -57,7 +57,7 @@ for (const [name, load] of [
 
 test('the default world has the role profile partner-ops: the partner acting in the owner account through a role', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-world-'));
-  const store = await openSqliteStore(dir);
+  const store = await openStore({ stateDir: dir });
   try {
     await applyWorld(store, DEFAULT_WORLD);
     const { config, credentials } = await profileFiles(store, DEFAULT_WORLD, 'http://127.0.0.1:5000');
@@ -75,7 +75,7 @@ test('the default world has the role profile partner-ops: the partner acting in 
 
 test('a role profile must name a profile of the world and a role ARN', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-world-'));
-  const store = await openSqliteStore(dir);
+  const store = await openStore({ stateDir: dir });
   const accounts = { a: { id: '123456789012' } };
   try {
     await assert.rejects(applyWorld(store, { accounts, roleProfiles: { ops: { roleArn: 'arn:aws:iam::123456789012:role/x', sourceProfile: 'b' } } }), /roleProfiles\.ops\.sourceProfile/);
@@ -89,7 +89,7 @@ test('a role profile must name a profile of the world and a role ARN', async () 
 
 test('a world naming an undeclared policy is refused with its path', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latchkey-world-'));
-  const store = await openSqliteStore(dir);
+  const store = await openStore({ stateDir: dir });
   try {
     await assert.rejects(
       applyWorld(store, { accounts: { a: { id: '123456789012', users: { u: { managedPolicies: ['missing'] } } } } }),

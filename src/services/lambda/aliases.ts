@@ -31,14 +31,14 @@ function validateName(name: string) {
   }
 }
 
-function requireVersion(tx: LambdaTransaction, fnKey: string, unqualifiedArn: string, version: string) {
+async function requireVersion(tx: LambdaTransaction, fnKey: string, unqualifiedArn: string, version: string): Promise<void> {
   if (version === '$LATEST') return;
-  if (!/^\d+$/.test(version) || !tx.get('version', versionKey(fnKey, version))) {
+  if (!/^\d+$/.test(version) || !(await tx.get('version', versionKey(fnKey, version)))) {
     throw LambdaErrors.functionNotFound(`${unqualifiedArn}:${version}`);
   }
 }
 
-function checkRouting(tx: LambdaTransaction, fnKey: string, arn: string, version: string, routing: RoutingConfig | undefined) {
+async function checkRouting(tx: LambdaTransaction, fnKey: string, arn: string, version: string, routing: RoutingConfig | undefined): Promise<void> {
   const weights = routing?.AdditionalVersionWeights;
   if (!weights || Object.keys(weights).length === 0) return;
   if (Object.keys(weights).length > 1) {
@@ -52,7 +52,7 @@ function checkRouting(tx: LambdaTransaction, fnKey: string, arn: string, version
     if (v === version) {
       throw new AwsError('InvalidParameterValueException', `Invalid function version ${v}. Function version ${v} is already included in routing configuration.`, 400);
     }
-    requireVersion(tx, fnKey, arn, v);
+    await requireVersion(tx, fnKey, arn, v);
   }
 }
 
@@ -68,15 +68,15 @@ export const aliasOperations: ServiceOperations = {
       const { input } = ctx;
       validateName(input.Name);
       const ref = resolveFunction(ctx, input.FunctionName);
-      return ctx.deps.store.lambdaTransact((tx) => {
+      return ctx.deps.store.lambdaTransact(async (tx) => {
         const version = input.FunctionVersion ?? '$LATEST';
         // Recorded: the error names the version the alias was to point to.
-        if (!tx.get<FunctionDoc>('function', ref.key)) throw LambdaErrors.functionNotFound(`${ref.arn}:${version}`);
-        requireVersion(tx, ref.key, ref.arn, version);
-        checkRouting(tx, ref.key, ref.arn, version, input.RoutingConfig);
+        if (!(await tx.get<FunctionDoc>('function', ref.key))) throw LambdaErrors.functionNotFound(`${ref.arn}:${version}`);
+        await requireVersion(tx, ref.key, ref.arn, version);
+        await checkRouting(tx, ref.key, ref.arn, version, input.RoutingConfig);
         const key = aliasKey(ref.key, input.Name);
         const arn = `${ref.arn}:${input.Name}`;
-        if (tx.get('alias', key)) throw new AwsError('ResourceConflictException', `Alias already exists: ${arn}`, 409);
+        if (await tx.get('alias', key)) throw new AwsError('ResourceConflictException', `Alias already exists: ${arn}`, 409);
         const alias: AliasDoc = {
           AliasArn: arn,
           Name: input.Name,
@@ -87,7 +87,7 @@ export const aliasOperations: ServiceOperations = {
             : {}),
           RevisionId: newRevisionId(),
         };
-        tx.put('alias', key, alias);
+        await tx.put('alias', key, alias);
         return { ...alias };
       });
     },
@@ -108,15 +108,15 @@ export const aliasOperations: ServiceOperations = {
     async handle(ctx) {
       const { input } = ctx;
       const ref = resolveFunction(ctx, input.FunctionName);
-      return ctx.deps.store.lambdaTransact((tx) => {
+      return ctx.deps.store.lambdaTransact(async (tx) => {
         const key = aliasKey(ref.key, input.Name);
-        const alias = tx.get<AliasDoc>('alias', key);
+        const alias = await tx.get<AliasDoc>('alias', key);
         if (!alias) throw new AwsError('ResourceNotFoundException', `Alias not found: ${ref.arn}:${input.Name}`, 404);
         if (input.RevisionId !== undefined && input.RevisionId !== alias.RevisionId) throw LambdaErrors.revisionMismatch();
         const version = input.FunctionVersion ?? alias.FunctionVersion;
-        requireVersion(tx, ref.key, ref.arn, version);
+        await requireVersion(tx, ref.key, ref.arn, version);
         const routing = input.RoutingConfig ?? alias.RoutingConfig;
-        checkRouting(tx, ref.key, ref.arn, version, routing);
+        await checkRouting(tx, ref.key, ref.arn, version, routing);
         const next: AliasDoc = {
           AliasArn: alias.AliasArn,
           Name: alias.Name,
@@ -127,7 +127,7 @@ export const aliasOperations: ServiceOperations = {
             : {}),
           RevisionId: newRevisionId(),
         };
-        tx.put('alias', key, next);
+        await tx.put('alias', key, next);
         return { ...next };
       });
     },
@@ -138,9 +138,9 @@ export const aliasOperations: ServiceOperations = {
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
       // Deleting an alias that does not exist succeeds (recorded 204).
-      await ctx.deps.store.lambdaTransact((tx) => {
-        tx.delete('alias', aliasKey(ref.key, ctx.input.Name));
-        tx.delete('policy', `${ref.arn}:${ctx.input.Name}`);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        await tx.delete('alias', aliasKey(ref.key, ctx.input.Name));
+        await tx.delete('policy', `${ref.arn}:${ctx.input.Name}`);
       });
       return undefined;
     },
@@ -150,8 +150,8 @@ export const aliasOperations: ServiceOperations = {
     authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'ListAliases', resolveFunction(ctx, ctx.input.FunctionName)),
     async handle(ctx: OperationContext<{ FunctionName: string; FunctionVersion?: string; Marker?: string; MaxItems?: number }>) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
-      const aliases = await ctx.deps.store.lambdaView((tx) => {
-        if (!tx.get('function', ref.key)) throw LambdaErrors.functionNotFound(ref.arn);
+      const aliases = await ctx.deps.store.lambdaView(async (tx) => {
+        if (!(await tx.get('function', ref.key))) throw LambdaErrors.functionNotFound(ref.arn);
         return tx.list<AliasDoc>('alias', `${ref.key}:`);
       });
       const filtered = ctx.input.FunctionVersion ? aliases.filter((a) => a.FunctionVersion === ctx.input.FunctionVersion) : aliases;

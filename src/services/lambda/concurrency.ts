@@ -4,7 +4,9 @@
 
 import { AwsError } from '../../aws/errors.js';
 import { ModeledAwsError } from '../../aws/model.js';
+import { randomUUID } from 'node:crypto';
 import type { RuntimeManager } from '../../runtime/index.js';
+import type { Store } from '../../store/store.js';
 import type { OperationContext, ServiceOperations } from '../operation.js';
 import { functionCheck } from './access.js';
 import { anyResource } from './access.js';
@@ -38,12 +40,12 @@ export const concurrencyOperations: ServiceOperations = {
     authorize: anyResource('GetAccountSettings'),
     async handle(ctx) {
       const prefix = functionKey(ctx.caller.accountId, ctx.region, '');
-      return ctx.deps.store.lambdaView((tx) => {
-        const functions = tx.list<FunctionDoc>('function', prefix);
+      return ctx.deps.store.lambdaView(async (tx) => {
+        const functions = await tx.list<FunctionDoc>('function', prefix);
         // Every package in use counts: each function's $LATEST, its versions, the layer versions
         // (recorded: a new function, new code or a new version adds its package's size).
-        const versions = tx.list<VersionDoc>('version', prefix);
-        const layers = tx.list<LayerVersionDoc | { kind: 'head' }>('layerVersion', prefix).filter((d): d is LayerVersionDoc => !('kind' in d));
+        const versions = await tx.list<VersionDoc>('version', prefix);
+        const layers = (await tx.list<LayerVersionDoc | { kind: 'head' }>('layerVersion', prefix)).filter((d): d is LayerVersionDoc => !('kind' in d));
         const reserved = functions.reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
         return {
           AccountLimit: { ...ACCOUNT_LIMIT, ConcurrentExecutions: ACCOUNT_CONCURRENCY, UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - reserved },
@@ -61,12 +63,11 @@ export const concurrencyOperations: ServiceOperations = {
     async handle(ctx: OperationContext<{ FunctionName: string; ReservedConcurrentExecutions: number }>) {
       const ref = unqualifiedFunction(ctx);
       const reserved = ctx.input.ReservedConcurrentExecutions;
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const fn = tx.get<FunctionDoc>('function', ref.key);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const fn = await tx.get<FunctionDoc>('function', ref.key);
         // This operation names $LATEST in its not-found text (recorded).
         if (!fn) throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
-        const reservedByOthers = tx
-          .list<FunctionDoc>('function', functionKey(ref.accountId, ref.region, ''))
+        const reservedByOthers = (await tx.list<FunctionDoc>('function', functionKey(ref.accountId, ref.region, '')))
           .filter((other) => other.name !== fn.name)
           .reduce((sum, other) => sum + (other.reservedConcurrency ?? 0), 0);
         if (ACCOUNT_CONCURRENCY - reservedByOthers - reserved < MIN_UNRESERVED) {
@@ -77,7 +78,7 @@ export const concurrencyOperations: ServiceOperations = {
             { Type: null },
           );
         }
-        tx.put('function', ref.key, { ...fn, reservedConcurrency: reserved });
+        await tx.put('function', ref.key, { ...fn, reservedConcurrency: reserved });
       });
       return { ReservedConcurrentExecutions: reserved };
     },
@@ -97,11 +98,11 @@ export const concurrencyOperations: ServiceOperations = {
     authorize: (ctx: OperationContext<{ FunctionName: string }>) => functionCheck(ctx, 'DeleteFunctionConcurrency', unqualifiedFunction(ctx)),
     async handle(ctx) {
       const ref = unqualifiedFunction(ctx);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const fn = tx.get<FunctionDoc>('function', ref.key);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const fn = await tx.get<FunctionDoc>('function', ref.key);
         if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
         const { reservedConcurrency: _removed, ...rest } = fn;
-        tx.put('function', ref.key, rest);
+        await tx.put('function', ref.key, rest);
       });
       return undefined;
     },
@@ -115,8 +116,8 @@ export const concurrencyOperations: ServiceOperations = {
  */
 const running = new WeakMap<RuntimeManager, Map<string, number>>();
 
-/** Counts one more running invocation, unless the function's reservation is used up. */
-export function tryAcquireSlot(runtime: RuntimeManager, functionArn: string, reserved: number | undefined): boolean {
+/** Counts one more running invocation on this node, unless the function's reservation is used up. */
+function tryAcquireLocalSlot(runtime: RuntimeManager, functionArn: string, reserved: number | undefined): boolean {
   let counts = running.get(runtime);
   if (!counts) running.set(runtime, (counts = new Map()));
   const now = counts.get(functionArn) ?? 0;
@@ -125,11 +126,47 @@ export function tryAcquireSlot(runtime: RuntimeManager, functionArn: string, res
   return true;
 }
 
-export function releaseSlot(runtime: RuntimeManager, functionArn: string): void {
+function releaseLocalSlot(runtime: RuntimeManager, functionArn: string): void {
   const counts = running.get(runtime);
   const now = counts?.get(functionArn) ?? 0;
   if (now <= 1) counts?.delete(functionArn);
   else counts!.set(functionArn, now - 1);
+}
+
+/** How long past the function's timeout a slot of a node that died stays taken. */
+const SLOT_MARGIN_MS = 30_000;
+
+export interface SlotRequest {
+  runtime: RuntimeManager;
+  functionArn: string;
+  reserved: number | undefined;
+  /** The function's timeout in seconds: a slot is never held longer (plus a margin). */
+  timeoutSeconds: number;
+  store: Pick<Store, 'dialect' | 'acquireConcurrency' | 'releaseConcurrency'>;
+  now: number;
+}
+
+/**
+ * Takes a slot of the function's reserved concurrency and returns its release, or null when
+ * they are all in use. On one node the count in memory is exact; nodes sharing a PostgreSQL
+ * also count each other's running invocations (a row per slot, cluster.ts).
+ */
+export async function acquireSlot(r: SlotRequest): Promise<(() => void) | null> {
+  if (!tryAcquireLocalSlot(r.runtime, r.functionArn, r.reserved)) return null;
+  if (r.reserved === undefined || r.store.dialect === 'sqlite') return () => releaseLocalSlot(r.runtime, r.functionArn);
+  const holder = randomUUID();
+  let taken = false;
+  try {
+    taken = await r.store.acquireConcurrency(r.functionArn, holder, r.reserved, r.now, r.now + r.timeoutSeconds * 1000 + SLOT_MARGIN_MS);
+  } finally {
+    if (!taken) releaseLocalSlot(r.runtime, r.functionArn);
+  }
+  if (!taken) return null;
+  return () => {
+    releaseLocalSlot(r.runtime, r.functionArn);
+    // A release that fails (the database away) leaves the row to expire on its own.
+    r.store.releaseConcurrency(r.functionArn, holder).catch(() => undefined);
+  };
 }
 
 /** What a synchronous invoke over the reservation gets (text and reason as AWS sends them; guessed from memory). */

@@ -82,7 +82,7 @@ function checkBatching(batchSize: number, window: number): void {
 /** The function a mapping runs: it must exist (`Function does not exist`, recorded). */
 async function requireFunction(ctx: OperationContext<unknown>, ref: FunctionRef) {
   try {
-    return await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref, ctx.deps.now().getTime()));
+    return await ctx.deps.store.lambdaView(async (tx) => configurationFor(tx, ref, ctx.deps.now().getTime()));
   } catch (e) {
     if (e instanceof AwsError && e.status === 404) throw new AwsError('ResourceNotFoundException', 'Function does not exist', 404);
     throw e;
@@ -121,8 +121,8 @@ type UpdateInput = {
   UUID: string; FunctionName?: string; Enabled?: boolean; BatchSize?: number; MaximumBatchingWindowInSeconds?: number; FunctionResponseTypes?: string[]; FilterCriteria?: unknown;
 };
 
-function readMapping(tx: LambdaReader, ctx: OperationContext<unknown>, uuid: string): EventSourceMappingDoc {
-  const m = tx.get<EventSourceMappingDoc>('eventSourceMapping', mappingKey(ctx.caller.accountId, ctx.region, uuid));
+async function readMapping(tx: LambdaReader, ctx: OperationContext<unknown>, uuid: string): Promise<EventSourceMappingDoc> {
+  const m = await tx.get<EventSourceMappingDoc>('eventSourceMapping', mappingKey(ctx.caller.accountId, ctx.region, uuid));
   if (!m) throw notFound();
   return settled(m, ctx.deps.now().getTime());
 }
@@ -170,8 +170,8 @@ export const eventSourceMappingOperations: ServiceOperations = {
         LastModified: now,
         settlesAt: now + SETTLE_MS,
       };
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const existing = tx.list<EventSourceMappingDoc>('eventSourceMapping', `${ctx.caller.accountId}:${ctx.region}:`)
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const existing = (await tx.list<EventSourceMappingDoc>('eventSourceMapping', `${ctx.caller.accountId}:${ctx.region}:`))
           .find((m) => m.EventSourceArn === doc.EventSourceArn && m.FunctionArn === doc.FunctionArn);
         if (existing) {
           throw new AwsError(
@@ -180,7 +180,7 @@ export const eventSourceMappingOperations: ServiceOperations = {
             409,
           );
         }
-        tx.put('eventSourceMapping', mappingKey(doc.accountId, doc.region, doc.UUID), doc);
+        await tx.put('eventSourceMapping', mappingKey(doc.accountId, doc.region, doc.UUID), doc);
       });
       ctx.deps.eventSources?.changed(doc.accountId, doc.region, doc.UUID);
       return view(doc);
@@ -190,7 +190,7 @@ export const eventSourceMappingOperations: ServiceOperations = {
   GetEventSourceMapping: {
     authorize: (ctx: OperationContext<{ UUID: string }>) => [{ action: 'lambda:GetEventSourceMapping', resource: mappingArn({ accountId: ctx.caller.accountId, region: ctx.region, UUID: ctx.input.UUID }) }],
     async handle(ctx: OperationContext<{ UUID: string }>) {
-      return view(await ctx.deps.store.lambdaView((tx) => readMapping(tx, ctx, ctx.input.UUID)));
+      return view(await ctx.deps.store.lambdaView(async (tx) => readMapping(tx, ctx, ctx.input.UUID)));
     },
   },
 
@@ -200,7 +200,7 @@ export const eventSourceMappingOperations: ServiceOperations = {
       const { input } = ctx;
       const fn = input.FunctionName ? resolveFunction(ctx, input.FunctionName) : undefined;
       const now = ctx.deps.now().getTime();
-      const all = (await ctx.deps.store.lambdaView((tx) => tx.list<EventSourceMappingDoc>('eventSourceMapping', `${ctx.caller.accountId}:${ctx.region}:`)))
+      const all = (await ctx.deps.store.lambdaView(async (tx) => tx.list<EventSourceMappingDoc>('eventSourceMapping', `${ctx.caller.accountId}:${ctx.region}:`)))
         .filter((m) => !input.EventSourceArn || m.EventSourceArn === input.EventSourceArn)
         // An unqualified name lists the function's mappings on every version and alias too.
         .filter((m) => !fn || (fn.qualifier === undefined ? m.FunctionArn === fn.arn || m.FunctionArn.startsWith(`${fn.arn}:`) : m.FunctionArn === fn.resourceArn))
@@ -214,7 +214,7 @@ export const eventSourceMappingOperations: ServiceOperations = {
 
   UpdateEventSourceMapping: {
     async authorize(ctx: OperationContext<UpdateInput>) {
-      const m = await ctx.deps.store.lambdaView((tx) => readMapping(tx, ctx, ctx.input.UUID));
+      const m = await ctx.deps.store.lambdaView(async (tx) => readMapping(tx, ctx, ctx.input.UUID));
       const fnArn = ctx.input.FunctionName ? resolveFunction(ctx, ctx.input.FunctionName).resourceArn : m.FunctionArn;
       return [{ action: 'lambda:UpdateEventSourceMapping', resource: mappingArn(m), context: { 'lambda:FunctionArn': fnArn } }];
     },
@@ -228,8 +228,8 @@ export const eventSourceMappingOperations: ServiceOperations = {
         functionArn = ref.resourceArn;
       }
       const now = ctx.deps.now().getTime();
-      const doc = await ctx.deps.store.lambdaTransact((tx) => {
-        const m = readMapping(tx, ctx, input.UUID);
+      const doc = await ctx.deps.store.lambdaTransact(async (tx) => {
+        const m = await readMapping(tx, ctx, input.UUID);
         if (m.State !== 'Enabled' && m.State !== 'Disabled') {
           throw new AwsError('ResourceInUseException', `Cannot update the event source mapping because it is in use. Current state: ${m.State}`, 400);
         }
@@ -246,7 +246,7 @@ export const eventSourceMappingOperations: ServiceOperations = {
           settlesAt: now + SETTLE_MS,
         };
         checkBatching(next.BatchSize, next.MaximumBatchingWindowInSeconds);
-        tx.put('eventSourceMapping', mappingKey(m.accountId, m.region, m.UUID), next);
+        await tx.put('eventSourceMapping', mappingKey(m.accountId, m.region, m.UUID), next);
         return next;
       });
       ctx.deps.eventSources?.changed(doc.accountId, doc.region, doc.UUID);
@@ -256,13 +256,13 @@ export const eventSourceMappingOperations: ServiceOperations = {
 
   DeleteEventSourceMapping: {
     async authorize(ctx: OperationContext<{ UUID: string }>) {
-      const m = await ctx.deps.store.lambdaView((tx) => readMapping(tx, ctx, ctx.input.UUID));
+      const m = await ctx.deps.store.lambdaView(async (tx) => readMapping(tx, ctx, ctx.input.UUID));
       return [{ action: 'lambda:DeleteEventSourceMapping', resource: mappingArn(m), context: { 'lambda:FunctionArn': m.FunctionArn } }];
     },
     async handle(ctx: OperationContext<{ UUID: string }>) {
-      const doc = await ctx.deps.store.lambdaTransact((tx) => {
-        const m = readMapping(tx, ctx, ctx.input.UUID);
-        tx.delete('eventSourceMapping', mappingKey(m.accountId, m.region, m.UUID));
+      const doc = await ctx.deps.store.lambdaTransact(async (tx) => {
+        const m = await readMapping(tx, ctx, ctx.input.UUID);
+        await tx.delete('eventSourceMapping', mappingKey(m.accountId, m.region, m.UUID));
         return m;
       });
       ctx.deps.eventSources?.changed(doc.accountId, doc.region, doc.UUID);

@@ -52,16 +52,16 @@ export function functionUrlOf(baseUrl: string, doc: Pick<FunctionUrlDoc, 'urlId'
   return `${base.protocol}//${doc.urlId}.lambda-url.${doc.region}.localhost${base.port ? `:${base.port}` : ''}/`;
 }
 
-export function findUrlById(tx: LambdaReader, urlId: string): FunctionUrlDoc | null {
-  const pointer = tx.get<UrlIdDoc>('urlId', urlId);
+export async function findUrlById(tx: LambdaReader, urlId: string): Promise<FunctionUrlDoc | null> {
+  const pointer = await tx.get<UrlIdDoc>('urlId', urlId);
   return pointer ? tx.get<FunctionUrlDoc>('url', pointer.key) : null;
 }
 
 /** Removes every URL of a function (DeleteFunction); an alias's URL outlives the alias alone (recorded). */
-export function deleteFunctionUrls(tx: LambdaTransaction, fnKey: string): void {
-  for (const doc of tx.list<FunctionUrlDoc>('url', `${fnKey}|`)) {
-    tx.delete('urlId', doc.urlId);
-    tx.delete('url', urlKey(fnKey, doc.qualifier));
+export async function deleteFunctionUrls(tx: LambdaTransaction, fnKey: string): Promise<void> {
+  for (const doc of await tx.list<FunctionUrlDoc>('url', `${fnKey}|`)) {
+    await tx.delete('urlId', doc.urlId);
+    await tx.delete('url', urlKey(fnKey, doc.qualifier));
   }
 }
 
@@ -69,15 +69,15 @@ const functionDoesNotExist = () => new AwsError('ResourceNotFoundException', 'Fu
 const resourceDoesNotExist = () => new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
 
 /** The function (and alias) a URL request names must exist; `missing` is the operation's not-found error. */
-function requireTarget(tx: LambdaReader, ref: FunctionRef, missing: () => AwsError): void {
-  if (!tx.has('function', ref.key)) throw missing();
-  if (ref.qualifier !== undefined && !tx.get<AliasDoc>('alias', aliasKey(ref.key, ref.qualifier))) throw missing();
+async function requireTarget(tx: LambdaReader, ref: FunctionRef, missing: () => AwsError): Promise<void> {
+  if (!(await tx.has('function', ref.key))) throw missing();
+  if (ref.qualifier !== undefined && !(await tx.get<AliasDoc>('alias', aliasKey(ref.key, ref.qualifier)))) throw missing();
 }
 
 /** The URL a request names; `missing` answers for a missing function or alias, the config's absence is always the generic not-found. */
-function existingUrl(tx: LambdaReader, ref: FunctionRef, missing: () => AwsError): FunctionUrlDoc {
-  requireTarget(tx, ref, missing);
-  const doc = tx.get<FunctionUrlDoc>('url', urlKey(ref.key, ref.qualifier));
+async function existingUrl(tx: LambdaReader, ref: FunctionRef, missing: () => AwsError): Promise<FunctionUrlDoc> {
+  await requireTarget(tx, ref, missing);
+  const doc = await tx.get<FunctionUrlDoc>('url', urlKey(ref.key, ref.qualifier));
   if (!doc) throw resourceDoesNotExist();
   return doc;
 }
@@ -113,10 +113,10 @@ export const functionUrlOperations: ServiceOperations = {
     async handle(ctx: OperationContext<UrlInput>) {
       const ref = target(ctx);
       const now = urlTimestamp(ctx.deps.now());
-      const doc = await ctx.deps.store.lambdaTransact((tx) => {
-        requireTarget(tx, ref, functionDoesNotExist);
+      const doc = await ctx.deps.store.lambdaTransact(async (tx) => {
+        await requireTarget(tx, ref, functionDoesNotExist);
         const key = urlKey(ref.key, ref.qualifier);
-        if (tx.has('url', key)) {
+        if (await tx.has('url', key)) {
           throw new AwsError(
             'ResourceConflictException',
             `Failed to create function url config for [functionArn = ${ref.resourceArn}]. Error message:  FunctionUrlConfig exists for this Lambda function`,
@@ -136,8 +136,8 @@ export const functionUrlOperations: ServiceOperations = {
           CreationTime: now,
           LastModifiedTime: now,
         };
-        tx.put('url', key, created);
-        tx.put('urlId', created.urlId, { key } satisfies UrlIdDoc);
+        await tx.put('url', key, created);
+        await tx.put('urlId', created.urlId, { key } satisfies UrlIdDoc);
         return created;
       });
       return view(doc, ctx.baseUrl, 'created');
@@ -148,7 +148,7 @@ export const functionUrlOperations: ServiceOperations = {
     authorize: urlCheck('GetFunctionUrlConfig'),
     async handle(ctx: OperationContext<UrlInput>) {
       const ref = target(ctx);
-      const doc = await ctx.deps.store.lambdaView((tx) => existingUrl(tx, ref, resourceDoesNotExist));
+      const doc = await ctx.deps.store.lambdaView(async (tx) => existingUrl(tx, ref, resourceDoesNotExist));
       return view(doc, ctx.baseUrl, 'full');
     },
   },
@@ -158,8 +158,8 @@ export const functionUrlOperations: ServiceOperations = {
     async handle(ctx: OperationContext<UrlInput>) {
       const ref = target(ctx);
       const now = urlTimestamp(ctx.deps.now());
-      const doc = await ctx.deps.store.lambdaTransact((tx) => {
-        const current = existingUrl(tx, ref, functionDoesNotExist);
+      const doc = await ctx.deps.store.lambdaTransact(async (tx) => {
+        const current = await existingUrl(tx, ref, functionDoesNotExist);
         const { AuthType, Cors, InvokeMode } = ctx.input;
         const updated: FunctionUrlDoc = {
           ...current,
@@ -168,7 +168,7 @@ export const functionUrlOperations: ServiceOperations = {
           ...(InvokeMode ? { InvokeMode } : {}),
           LastModifiedTime: now,
         };
-        tx.put('url', urlKey(ref.key, ref.qualifier), updated);
+        await tx.put('url', urlKey(ref.key, ref.qualifier), updated);
         return updated;
       });
       return view(doc, ctx.baseUrl, 'updated');
@@ -179,10 +179,10 @@ export const functionUrlOperations: ServiceOperations = {
     authorize: urlCheck('DeleteFunctionUrlConfig'),
     async handle(ctx: OperationContext<UrlInput>) {
       const ref = target(ctx);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const current = existingUrl(tx, ref, resourceDoesNotExist);
-        tx.delete('urlId', current.urlId);
-        tx.delete('url', urlKey(ref.key, ref.qualifier));
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const current = await existingUrl(tx, ref, resourceDoesNotExist);
+        await tx.delete('urlId', current.urlId);
+        await tx.delete('url', urlKey(ref.key, ref.qualifier));
       });
       return undefined;
     },
@@ -192,8 +192,8 @@ export const functionUrlOperations: ServiceOperations = {
     authorize: (ctx: OperationContext<UrlInput>) => functionCheck(ctx, 'ListFunctionUrlConfigs', resolveFunction(ctx, ctx.input.FunctionName)),
     async handle(ctx: OperationContext<UrlInput & { Marker?: string; MaxItems?: number }>) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
-      const docs = await ctx.deps.store.lambdaView((tx) => {
-        if (!tx.get<FunctionDoc>('function', ref.key)) throw functionDoesNotExist();
+      const docs = await ctx.deps.store.lambdaView(async (tx) => {
+        if (!(await tx.get<FunctionDoc>('function', ref.key))) throw functionDoesNotExist();
         return tx.list<FunctionUrlDoc>('url', `${ref.key}|`);
       });
       const start = ctx.input.Marker ? Math.max(0, docs.findIndex((d) => d.urlId === ctx.input.Marker)) : 0;

@@ -186,15 +186,15 @@ function checkRevision(expected: string | undefined, actual: string): void {
 }
 
 /** The function as it is now (a finished update settled), or AWS's not-found error. */
-function requireFunction(tx: LambdaReader, key: string, arn: string, now: number): FunctionDoc {
-  const fn = tx.get<FunctionDoc>('function', key);
+async function requireFunction(tx: LambdaReader, key: string, arn: string, now: number): Promise<FunctionDoc> {
+  const fn = await tx.get<FunctionDoc>('function', key);
   if (!fn) throw LambdaErrors.functionNotFound(arn);
   return settledFunction(fn, now);
 }
 
 /** Like requireFunction, for operations that must wait until an update is done. */
-function requireIdleFunction(tx: LambdaReader, key: string, arn: string, now: number): FunctionDoc {
-  const fn = requireFunction(tx, key, arn, now);
+async function requireIdleFunction(tx: LambdaReader, key: string, arn: string, now: number): Promise<FunctionDoc> {
+  const fn = await requireFunction(tx, key, arn, now);
   if (fn.updating) throw updateInProgress(arn);
   return fn;
 }
@@ -281,15 +281,15 @@ export const functionOperations: ServiceOperations = {
       delete active.StateReason;
       delete active.StateReasonCode;
       const key = functionKey(accountId, ctx.region, name);
-      const response = await deps.store.lambdaTransact((tx) => {
-        if (tx.get('function', key)) throw new AwsError('ResourceConflictException', `Function already exist: ${name}`, 409);
+      const response = await deps.store.lambdaTransact(async (tx) => {
+        if (await tx.get('function', key)) throw new AwsError('ResourceConflictException', `Function already exist: ${name}`, 409);
         const fn: FunctionDoc = { accountId, region: ctx.region, name, configuration: active, tags: input.Tags ?? {}, lastVersion: 0, lastPublished: null };
         if (input.Publish) {
-          publish(tx, fn, key, now, undefined);
+          await publish(tx, fn, key, now, undefined);
           // AWS answers with the new function as created, already numbered "1" (recorded).
           return { ...created, Version: '1', RevisionId: newRevisionId() };
         }
-        tx.put('function', key, fn);
+        await tx.put('function', key, fn);
         return created;
       });
       return response;
@@ -302,7 +302,7 @@ export const functionOperations: ServiceOperations = {
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
       const now = ctx.deps.now().getTime();
-      const { fn, configuration } = await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref, now));
+      const { fn, configuration } = await ctx.deps.store.lambdaView(async (tx) => configurationFor(tx, ref, now));
       return {
         Configuration: configuration,
         Code: { RepositoryType: 'S3', Location: codeLocation(ctx, configuration.CodeSha256) },
@@ -318,7 +318,7 @@ export const functionOperations: ServiceOperations = {
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
       const now = ctx.deps.now().getTime();
-      return (await ctx.deps.store.lambdaView((tx) => configurationFor(tx, ref, now))).configuration;
+      return (await ctx.deps.store.lambdaView(async (tx) => configurationFor(tx, ref, now))).configuration;
     },
   },
 
@@ -331,12 +331,15 @@ export const functionOperations: ServiceOperations = {
       const listed = ({ RuntimeVersionConfig: _v, ...rest }: FunctionConfiguration) => rest;
       if (ctx.input.FunctionVersion === 'ALL') {
         // Each function's $LATEST, then its published versions; the marker counts entries.
-        const all = await ctx.deps.store.lambdaView((tx) =>
-          tx.list<FunctionDoc>('function', prefix).flatMap((f) => [
-            listed(settledFunction(f, nowMs).configuration),
-            ...tx.list<VersionDoc>('version', `${functionKey(ctx.caller.accountId, ctx.region, f.configuration.FunctionName)}#`).map((v) => listed(v.configuration)),
-          ]),
-        );
+        const all = await ctx.deps.store.lambdaView(async (tx) => {
+          const entries = [];
+          for (const f of await tx.list<FunctionDoc>('function', prefix)) {
+            entries.push(listed(settledFunction(f, nowMs).configuration));
+            const versions = await tx.list<VersionDoc>('version', `${functionKey(ctx.caller.accountId, ctx.region, f.configuration.FunctionName)}#`);
+            entries.push(...versions.map((v) => listed(v.configuration)));
+          }
+          return entries;
+        });
         const start = ctx.input.Marker ? Number(ctx.input.Marker) : 0;
         if (!Number.isInteger(start) || start < 0) throw new AwsError('InvalidParameterValueException', 'Invalid marker.', 400);
         const size = ctx.input.MaxItems ?? 50;
@@ -361,15 +364,17 @@ export const functionOperations: ServiceOperations = {
       await deps.store.putCode(sha, zip);
       const at = deps.now();
       const now = lambdaTimestamp(at);
-      return deps.store.lambdaTransact((tx) => {
-        const current = requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
+      const configuration = await deps.store.lambdaTransact(async (tx) => {
+        const current = await requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
         checkRevision(input.RevisionId, current.configuration.RevisionId);
         const fn = beginUpdate(current, { ...current.configuration, CodeSha256: sha, CodeSize: zip.length, LastModified: now, RevisionId: newRevisionId() }, at.getTime());
-        void deps.runtime?.reset(ref.arn);
-        if (input.Publish) return publish(tx, fn, ref.key, now, undefined, fn.updating!.until).configuration;
-        tx.put('function', ref.key, fn);
+        if (input.Publish) return (await publish(tx, fn, ref.key, now, undefined, fn.updating!.until)).configuration;
+        await tx.put('function', ref.key, fn);
         return fn.configuration;
       });
+      // Only once the update is committed: the callback may run again.
+      void deps.runtime?.reset(ref.arn);
+      return configuration;
     },
   },
 
@@ -391,15 +396,17 @@ export const functionOperations: ServiceOperations = {
       const layers = input.Layers ? await layerSummaries(ctx, input.Layers) : undefined;
       const at = deps.now();
       const now = lambdaTimestamp(at);
-      return deps.store.lambdaTransact((tx) => {
-        const current = requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
+      const updated = await deps.store.lambdaTransact(async (tx) => {
+        const current = await requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
         checkRevision(input.RevisionId, current.configuration.RevisionId);
         const configuration = { ...(applyConfig(current.configuration, input, layers) as FunctionConfiguration), LastModified: now, RevisionId: newRevisionId() };
         const fn = beginUpdate(current, configuration, at.getTime());
-        void deps.runtime?.reset(ref.arn);
-        tx.put('function', ref.key, fn);
+        await tx.put('function', ref.key, fn);
         return fn.configuration;
       });
+      // Only once the update is committed: the callback may run again.
+      void deps.runtime?.reset(ref.arn);
+      return updated;
     },
   },
 
@@ -409,30 +416,30 @@ export const functionOperations: ServiceOperations = {
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
       const nowMs = ctx.deps.now().getTime();
-      await ctx.deps.store.lambdaTransact((tx) => {
+      await ctx.deps.store.lambdaTransact(async (tx) => {
         const q = ref.qualifier;
         if (q === '$LATEST') throw new AwsError('InvalidParameterValueException', '$LATEST version cannot be deleted without deleting the function.', 400);
-        const fn = requireFunction(tx, ref.key, ref.arn, nowMs);
+        const fn = await requireFunction(tx, ref.key, ref.arn, nowMs);
         if (q !== undefined && !/^\d+$/.test(q)) throw new AwsError('InvalidParameterValueException', 'Deletion of aliases is not currently supported.', 400);
         if (q !== undefined) {
-          const using = tx.list<AliasDoc>('alias', `${ref.key}:`).filter((a) => a.FunctionVersion === q || a.RoutingConfig?.AdditionalVersionWeights[q] !== undefined);
+          const using = (await tx.list<AliasDoc>('alias', `${ref.key}:`)).filter((a) => a.FunctionVersion === q || a.RoutingConfig?.AdditionalVersionWeights[q] !== undefined);
           if (using.length > 0) {
             throw new AwsError('ResourceConflictException', `Unable to delete version because the following aliases reference it: [${using.map((a) => a.Name).join(', ')}]`, 409);
           }
           // Deleting a version that does not exist succeeds, as on AWS.
-          tx.delete('version', versionKey(ref.key, q));
-          tx.delete('policy', `${ref.arn}:${q}`);
+          await tx.delete('version', versionKey(ref.key, q));
+          await tx.delete('policy', `${ref.arn}:${q}`);
           return;
         }
-        for (const v of tx.list<VersionDoc>('version', `${ref.key}#`)) tx.delete('policy', v.configuration.FunctionArn);
-        for (const a of tx.list<AliasDoc>('alias', `${ref.key}:`)) {
-          tx.delete('alias', aliasKey(ref.key, a.Name));
-          tx.delete('policy', a.AliasArn);
+        for (const v of await tx.list<VersionDoc>('version', `${ref.key}#`)) await tx.delete('policy', v.configuration.FunctionArn);
+        for (const a of await tx.list<AliasDoc>('alias', `${ref.key}:`)) {
+          await tx.delete('alias', aliasKey(ref.key, a.Name));
+          await tx.delete('policy', a.AliasArn);
         }
-        for (let v = 1; v <= fn.lastVersion; v++) tx.delete('version', versionKey(ref.key, v));
-        tx.delete('policy', ref.arn);
-        deleteFunctionUrls(tx, ref.key);
-        tx.delete('function', ref.key);
+        for (let v = 1; v <= fn.lastVersion; v++) await tx.delete('version', versionKey(ref.key, v));
+        await tx.delete('policy', ref.arn);
+        await deleteFunctionUrls(tx, ref.key);
+        await tx.delete('function', ref.key);
       });
       // A deleted function's warm environments must not outlive it (a new function of the same name would otherwise reuse them).
       if (ref.qualifier === undefined) void ctx.deps.runtime?.reset(ref.arn);
@@ -447,8 +454,8 @@ export const functionOperations: ServiceOperations = {
       const ref = resolveFunction(ctx, input.FunctionName);
       const at = deps.now();
       const now = lambdaTimestamp(at);
-      return deps.store.lambdaTransact((tx) => {
-        const fn = requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
+      return deps.store.lambdaTransact(async (tx) => {
+        const fn = await requireIdleFunction(tx, ref.key, ref.arn, at.getTime());
         if (input.CodeSha256 !== undefined && input.CodeSha256 !== fn.configuration.CodeSha256) {
           throw new AwsError(
             'InvalidParameterValueException',
@@ -457,7 +464,7 @@ export const functionOperations: ServiceOperations = {
           );
         }
         checkRevision(input.RevisionId, fn.configuration.RevisionId);
-        return publish(tx, fn, ref.key, now, input.Description).configuration;
+        return (await publish(tx, fn, ref.key, now, input.Description)).configuration;
       });
     },
   },
@@ -467,9 +474,10 @@ export const functionOperations: ServiceOperations = {
     async handle(ctx: OperationContext<{ FunctionName: string; Marker?: string; MaxItems?: number }>) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName);
       const nowMs = ctx.deps.now().getTime();
-      const all = await ctx.deps.store.lambdaView((tx) => {
-        const fn = requireFunction(tx, ref.key, ref.arn, nowMs);
-        return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...tx.list<VersionDoc>('version', `${ref.key}#`).map((v) => v.configuration)].map(
+      const all = await ctx.deps.store.lambdaView(async (tx) => {
+        const fn = await requireFunction(tx, ref.key, ref.arn, nowMs);
+        const versions = await tx.list<VersionDoc>('version', `${ref.key}#`);
+        return [{ ...fn.configuration, FunctionArn: `${ref.arn}:$LATEST` }, ...versions.map((v) => v.configuration)].map(
           // ListVersionsByFunction leaves out the state fields and the runtime version (recorded).
           ({ State: _s, StateReason: _r, StateReasonCode: _c, LastUpdateStatus: _u, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, RuntimeVersionConfig: _v, ...rest }) => rest,
         );
@@ -486,12 +494,12 @@ export const functionOperations: ServiceOperations = {
  * Publishes $LATEST as the next version, or returns the last version when nothing changed.
  * A version published by an update (`pendingUntil`) is Pending until the update is done.
  */
-function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: string, description: string | undefined, pendingUntil?: number): VersionDoc {
+async function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: string, description: string | undefined, pendingUntil?: number): Promise<VersionDoc> {
   const print = fingerprint(fn.configuration);
   if (fn.lastPublished?.fingerprint === print) {
-    const existing = tx.get<VersionDoc>('version', versionKey(key, fn.lastPublished.version));
+    const existing = await tx.get<VersionDoc>('version', versionKey(key, fn.lastPublished.version));
     if (existing) {
-      tx.put('function', key, fn);
+      await tx.put('function', key, fn);
       return existing;
     }
   }
@@ -513,9 +521,9 @@ function publish(tx: LambdaTransaction, fn: FunctionDoc, key: string, now: strin
     },
     ...(pendingUntil !== undefined ? { pendingUntil } : {}),
   };
-  tx.put('version', versionKey(key, version), doc);
+  await tx.put('version', versionKey(key, version), doc);
   // Publishing changes $LATEST's RevisionId (recorded).
-  tx.put('function', key, {
+  await tx.put('function', key, {
     ...fn,
     lastVersion: fn.lastVersion + 1,
     lastPublished: { version, fingerprint: print },

@@ -13,7 +13,7 @@ import { functionCheck } from './access.js';
 import { executionRoleCredentials } from './executionRole.js';
 import type { LogDelivery } from './logDelivery.js';
 import type { LayerVersionDoc } from './resources.js';
-import { releaseSlot, reservedConcurrencyExceeded, tryAcquireSlot } from './concurrency.js';
+import { acquireSlot, reservedConcurrencyExceeded } from './concurrency.js';
 import { configurationFor, LambdaErrors, layerVersionKey, resolveFunction, type FunctionConfiguration, type FunctionRef } from './resources.js';
 
 const SYNC_LIMIT = 6 * 1024 * 1024;
@@ -111,12 +111,14 @@ export interface Invocation {
   spec: FunctionSpec;
   /** Where the function's output goes (CloudWatch Logs, as its execution role). */
   logs: LogDelivery | undefined;
+  /** Where the reservation is counted across nodes, and the clock. */
+  deps: Pick<Deps, 'store' | 'now'>;
 }
 
 /** What `ref` names to Invoke, or AWS's not-found error: an unqualified invoke of a missing function names $LATEST (recorded, 2025). */
 /** What `ref` names now (alias routing not yet applied), or AWS's not-found error. */
 export function invocationTarget(deps: Deps, ref: FunctionRef, now: number) {
-  return deps.store.lambdaView((tx) => configurationFor(tx, ref, now)).catch((e: unknown) => {
+  return deps.store.lambdaView(async (tx) => configurationFor(tx, ref, now)).catch((e: unknown) => {
     if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) {
       throw LambdaErrors.functionNotFound(`${ref.arn}:$LATEST`);
     }
@@ -132,11 +134,11 @@ export async function prepareInvocation(env: InvocationEnv, ref: FunctionRef): P
   let configuration = resolved.configuration;
   const extra = routedVersion(configuration, resolved.alias?.RoutingConfig?.AdditionalVersionWeights);
   if (extra) {
-    configuration = (await deps.store.lambdaView((tx) => configurationFor(tx, { ...ref, qualifier: extra, resourceArn: `${ref.arn}:${extra}` }, now))).configuration;
+    configuration = (await deps.store.lambdaView(async (tx) => configurationFor(tx, { ...ref, qualifier: extra, resourceArn: `${ref.arn}:${extra}` }, now))).configuration;
   }
   const runtime = deps.runtime;
   if (!runtime) throw new AwsError('ServiceException', 'This Latchkey server runs no functions.', 500);
-  return { ref, configuration, reserved: resolved.fn.reservedConcurrency, runtime, spec: await specFor(env, configuration), logs: deps.logDelivery };
+  return { ref, configuration, reserved: resolved.fn.reservedConcurrency, runtime, spec: await specFor(env, configuration), logs: deps.logDelivery, deps };
 }
 
 async function run(inv: Invocation, req: InvocationRequest): Promise<InvokeResult> {
@@ -167,10 +169,15 @@ async function run(inv: Invocation, req: InvocationRequest): Promise<InvokeResul
   }
 }
 
+const slotFor = (inv: Invocation) => acquireSlot({
+  runtime: inv.runtime, functionArn: inv.ref.arn, reserved: inv.reserved, timeoutSeconds: Number(inv.configuration.Timeout ?? 3), store: inv.deps.store, now: inv.deps.now().getTime(),
+});
+
 /** A synchronous run: within the function's reserved concurrency, or TooManyRequestsException. */
 export async function invokeNow(inv: Invocation, req: InvocationRequest): Promise<InvokeResult> {
-  if (!tryAcquireSlot(inv.runtime, inv.ref.arn, inv.reserved)) throw reservedConcurrencyExceeded();
-  return run(inv, req).finally(() => releaseSlot(inv.runtime, inv.ref.arn));
+  const release = await slotFor(inv);
+  if (!release) throw reservedConcurrencyExceeded();
+  return run(inv, req).finally(release);
 }
 
 /**
@@ -183,10 +190,11 @@ export function invokeLater(inv: Invocation, req: InvocationRequest): void {
     if (inv.reserved === 0) return;
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
       // Unref'd: a queued event must not keep a stopping server alive.
-      while (!tryAcquireSlot(inv.runtime, inv.ref.arn, inv.reserved)) await delay(EVENT_THROTTLE_WAIT_MS, undefined, { ref: false });
+      let release: (() => void) | null;
+      while (!(release = await slotFor(inv).catch(() => null))) await delay(EVENT_THROTTLE_WAIT_MS, undefined, { ref: false });
       const result = await run(inv, req)
         .catch(() => undefined)
-        .finally(() => releaseSlot(inv.runtime, inv.ref.arn));
+        .finally(release);
       if (result && !result.functionError) return;
     }
   })();

@@ -102,8 +102,8 @@ export const layerOperations: ServiceOperations = {
       const sha = codeSha256(zip);
       await deps.store.putCode(sha, zip);
       const created = lambdaTimestamp(deps.now());
-      const doc = await deps.store.lambdaTransact((tx) => {
-        const head = tx.get<LayerHeadDoc>('layerVersion', layer.key) ?? { kind: 'head', lastVersion: 0 };
+      const doc = await deps.store.lambdaTransact(async (tx) => {
+        const head = (await tx.get<LayerHeadDoc>('layerVersion', layer.key)) ?? { kind: 'head', lastVersion: 0 };
         const version = head.lastVersion + 1;
         const d: LayerVersionDoc = {
           accountId: layer.accountId,
@@ -120,8 +120,8 @@ export const layerOperations: ServiceOperations = {
           CodeSha256: sha,
           CodeSize: zip.length,
         };
-        tx.put('layerVersion', layer.key, { kind: 'head', lastVersion: version } satisfies LayerHeadDoc);
-        tx.put('layerVersion', layerVersionKey(layer.key, version), d);
+        await tx.put('layerVersion', layer.key, { kind: 'head', lastVersion: version } satisfies LayerHeadDoc);
+        await tx.put('layerVersion', layerVersionKey(layer.key, version), d);
         return d;
       });
       return layerVersionShape(ctx, doc);
@@ -153,7 +153,7 @@ export const layerOperations: ServiceOperations = {
     authorize: anyResource('ListLayers'),
     async handle(ctx: OperationContext<{ CompatibleRuntime?: string; CompatibleArchitecture?: string }>) {
       const prefix = `${ctx.caller.accountId}:${ctx.region}:`;
-      const docs = await ctx.deps.store.lambdaView((tx) => tx.list<LayerVersionDoc | LayerHeadDoc>('layerVersion', prefix));
+      const docs = await ctx.deps.store.lambdaView(async (tx) => tx.list<LayerVersionDoc | LayerHeadDoc>('layerVersion', prefix));
       const latest = new Map<string, LayerVersionDoc>();
       for (const d of docs) {
         if ('kind' in d) continue;
@@ -179,7 +179,7 @@ export const layerOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const layer = resolveLayer(ctx, ctx.input.LayerName);
-      const docs = await ctx.deps.store.lambdaView((tx) => tx.list<LayerVersionDoc>('layerVersion', `${layer.key}#`));
+      const docs = await ctx.deps.store.lambdaView(async (tx) => tx.list<LayerVersionDoc>('layerVersion', `${layer.key}#`));
       return {
         LayerVersions: docs
           .sort((a, b) => b.Version - a.Version)
@@ -203,12 +203,12 @@ export const layerOperations: ServiceOperations = {
       // Deleting a version that does not exist succeeds, as on AWS. Functions that already use
       // the version keep it (AWS: "Functions that use the layer version can still access it");
       // no one else sees it again.
-      await ctx.deps.store.lambdaTransact((tx) => {
+      await ctx.deps.store.lambdaTransact(async (tx) => {
         const key = layerVersionKey(layer.key, ctx.input.VersionNumber);
-        const doc = tx.get<LayerVersionDoc>('layerVersion', key);
-        if (doc) tx.put('retiredLayerVersion', key, doc);
-        tx.delete('layerVersion', key);
-        tx.delete('policy', `${layer.arn}:${ctx.input.VersionNumber}`);
+        const doc = await tx.get<LayerVersionDoc>('layerVersion', key);
+        if (doc) await tx.put('retiredLayerVersion', key, doc);
+        await tx.delete('layerVersion', key);
+        await tx.delete('policy', `${layer.arn}:${ctx.input.VersionNumber}`);
       });
       return undefined;
     },

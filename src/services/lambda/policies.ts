@@ -31,16 +31,16 @@ type FunctionPolicyInput = { FunctionName: string; Qualifier?: string; RevisionI
  * The function and qualifier must exist (with each operation's own not-found text); returns
  * the alias when the qualifier names one.
  */
-function requireTarget(tx: LambdaReader, ref: FunctionRef, operation: FunctionPolicyOperation): AliasDoc | undefined {
+async function requireTarget(tx: LambdaReader, ref: FunctionRef, operation: FunctionPolicyOperation): Promise<AliasDoc | undefined> {
   const target = { region: ref.region, accountId: ref.accountId, functionName: ref.name };
-  if (!tx.has('function', ref.key)) throw functionNotFoundError(operation, target);
+  if (!(await tx.has('function', ref.key))) throw functionNotFoundError(operation, target);
   const q = ref.qualifier;
   if (q === undefined || q === '$LATEST') return undefined;
   if (isVersionQualifier(q)) {
-    if (!/^\d+$/.test(q) || !tx.has('version', versionKey(ref.key, q))) throw qualifierNotFoundError(operation, { ...target, qualifier: q });
+    if (!/^\d+$/.test(q) || !(await tx.has('version', versionKey(ref.key, q)))) throw qualifierNotFoundError(operation, { ...target, qualifier: q });
     return undefined;
   }
-  const alias = tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
+  const alias = await tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
   if (!alias) throw qualifierNotFoundError(operation, { ...target, qualifier: q });
   return alias;
 }
@@ -65,17 +65,17 @@ export const policyOperations: ServiceOperations = {
       assertPolicyQualifier(ref.qualifier);
       validateAddPermission(input);
       const statement = buildFunctionStatement(input, ref.resourceArn);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const alias = requireTarget(tx, ref, 'AddPermission');
-        const current = tx.get<PolicyDocumentState>('policy', ref.resourceArn);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const alias = await requireTarget(tx, ref, 'AddPermission');
+        const current = await tx.get<PolicyDocumentState>('policy', ref.resourceArn);
         const next = addStatement(current, statement, {
           revisionId: input.RevisionId,
           newRevisionId,
           kind: 'function',
           ...(alias ? { revisionIdsWhenEmpty: [alias.RevisionId] } : {}),
         });
-        assertNotPublic(tx, ref, next);
-        tx.put('policy', ref.resourceArn, next);
+        await assertNotPublic(tx, ref, next);
+        await tx.put('policy', ref.resourceArn, next);
       });
       return { Statement: JSON.stringify(statement) };
     },
@@ -86,8 +86,8 @@ export const policyOperations: ServiceOperations = {
       functionCheck(ctx, 'GetPolicy', resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier)),
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.FunctionName, ctx.input.Qualifier);
-      const state = await ctx.deps.store.lambdaView((tx) => {
-        requireTarget(tx, ref, 'GetPolicy');
+      const state = await ctx.deps.store.lambdaView(async (tx) => {
+        await requireTarget(tx, ref, 'GetPolicy');
         return tx.get<PolicyDocumentState>('policy', ref.resourceArn);
       });
       return getPolicyOutput(state, 'function');
@@ -100,17 +100,17 @@ export const policyOperations: ServiceOperations = {
     async handle(ctx) {
       const { input } = ctx;
       const ref = resolveFunction(ctx, input.FunctionName, input.Qualifier);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        requireTarget(tx, ref, 'RemovePermission');
-        const next = removeStatement(tx.get<PolicyDocumentState>('policy', ref.resourceArn), input.StatementId, {
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        await requireTarget(tx, ref, 'RemovePermission');
+        const next = removeStatement(await tx.get<PolicyDocumentState>('policy', ref.resourceArn), input.StatementId, {
           revisionId: input.RevisionId,
           newRevisionId,
           kind: 'function',
         });
         // Removing a Deny of a policy PutResourcePolicy wrote can open the rest to everyone.
-        assertNotPublic(tx, ref, next);
-        if (next) tx.put('policy', ref.resourceArn, next);
-        else tx.delete('policy', ref.resourceArn);
+        await assertNotPublic(tx, ref, next);
+        if (next) await tx.put('policy', ref.resourceArn, next);
+        else await tx.delete('policy', ref.resourceArn);
       });
       return undefined;
     },
@@ -125,10 +125,10 @@ export const policyOperations: ServiceOperations = {
       const { input } = ctx;
       const { arn, key } = layerVersionArnOf(ctx);
       const statement = buildLayerStatement(input, arn);
-      const next = await ctx.deps.store.lambdaTransact((tx) => {
-        if (!tx.has('layerVersion', key)) throw layerVersionNotFoundError(arn);
-        const state = addStatement(tx.get<PolicyDocumentState>('policy', arn), statement, { revisionId: input.RevisionId, newRevisionId, kind: 'layer' });
-        tx.put('policy', arn, state);
+      const next = await ctx.deps.store.lambdaTransact(async (tx) => {
+        if (!(await tx.has('layerVersion', key))) throw layerVersionNotFoundError(arn);
+        const state = addStatement(await tx.get<PolicyDocumentState>('policy', arn), statement, { revisionId: input.RevisionId, newRevisionId, kind: 'layer' });
+        await tx.put('policy', arn, state);
         return state;
       });
       return { Statement: JSON.stringify(statement), RevisionId: next.revisionId };
@@ -142,8 +142,8 @@ export const policyOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const { arn, key } = layerVersionArnOf(ctx);
-      const state = await ctx.deps.store.lambdaView((tx) => {
-        if (!tx.has('layerVersion', key)) throw layerVersionNotFoundError(arn);
+      const state = await ctx.deps.store.lambdaView(async (tx) => {
+        if (!(await tx.has('layerVersion', key))) throw layerVersionNotFoundError(arn);
         return tx.get<PolicyDocumentState>('policy', arn);
       });
       return getPolicyOutput(state, 'layer');
@@ -157,15 +157,15 @@ export const policyOperations: ServiceOperations = {
     },
     async handle(ctx: OperationContext<LayerInput & { StatementId: string }>) {
       const { arn, key } = layerVersionArnOf(ctx);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        if (!tx.has('layerVersion', key)) throw layerVersionNotFoundError(arn);
-        const next = removeStatement(tx.get<PolicyDocumentState>('policy', arn), ctx.input.StatementId, {
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        if (!(await tx.has('layerVersion', key))) throw layerVersionNotFoundError(arn);
+        const next = removeStatement(await tx.get<PolicyDocumentState>('policy', arn), ctx.input.StatementId, {
           revisionId: ctx.input.RevisionId,
           newRevisionId,
           kind: 'layer',
         });
-        if (next) tx.put('policy', arn, next);
-        else tx.delete('policy', arn);
+        if (next) await tx.put('policy', arn, next);
+        else await tx.delete('policy', arn);
       });
       return undefined;
     },

@@ -23,17 +23,17 @@ export interface LambdaAccountSettings {
 export const PUBLIC_POLICY_MESSAGE =
   "The resource-based policy you tried to add to the Lambda function would grant public access to it, and your account's BlockPublicAccess setting prevents public access.";
 
-export function blocksPublicAccess(tx: LambdaReader, accountId: string): boolean {
-  return tx.get<LambdaAccountSettings>('accountSettings', accountId)?.blockPublicAccess === true;
+export async function blocksPublicAccess(tx: LambdaReader, accountId: string): Promise<boolean> {
+  return (await tx.get<LambdaAccountSettings>('accountSettings', accountId))?.blockPublicAccess === true;
 }
 
 /**
  * Throws PublicPolicyException when the account blocks public access and `next` (the policy
  * about to be stored on the function, version or alias `ref`) would make it public.
  */
-export function assertNotPublic(tx: LambdaReader, ref: FunctionRef, next: Pick<PolicyDocumentState, 'statements' | 'head'> | null): void {
-  if (!next || !blocksPublicAccess(tx, ref.accountId)) return;
-  const url = tx.get<FunctionUrlDoc>('url', urlKey(ref.key, ref.qualifier));
+export async function assertNotPublic(tx: LambdaReader, ref: FunctionRef, next: Pick<PolicyDocumentState, 'statements' | 'head'> | null): Promise<void> {
+  if (!next || !(await blocksPublicAccess(tx, ref.accountId))) return;
+  const url = await tx.get<FunctionUrlDoc>('url', urlKey(ref.key, ref.qualifier));
   const findings = accessFindings({
     resource: ref.resourceArn,
     policy: policyObject(next),

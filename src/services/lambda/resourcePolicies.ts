@@ -50,16 +50,16 @@ const invalid = (message: string) => new AwsError('InvalidParameterValueExceptio
 const asList = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** The function, version or alias a ResourceArn names; it must exist (GetPolicy's not-found texts). */
-function requireResource(tx: LambdaReader, ref: FunctionRef): AliasDoc | undefined {
+async function requireResource(tx: LambdaReader, ref: FunctionRef): Promise<AliasDoc | undefined> {
   const missing = () => new AwsError('ResourceNotFoundException', `Function not found: ${ref.resourceArn}`, 404);
-  if (!tx.has('function', ref.key)) throw missing();
+  if (!(await tx.has('function', ref.key))) throw missing();
   const q = ref.qualifier;
   if (q === undefined) return undefined;
   if (isVersionQualifier(q)) {
-    if (!tx.has('version', versionKey(ref.key, q))) throw missing();
+    if (!(await tx.has('version', versionKey(ref.key, q)))) throw missing();
     return undefined;
   }
-  const alias = tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
+  const alias = await tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
   if (!alias) throw missing();
   return alias;
 }
@@ -112,15 +112,15 @@ export const resourcePolicyOperations: ServiceOperations = {
       const next: PolicyDocumentState = { statements, head, revisionId: newRevisionId() };
       const size = policySize(next);
       if (size > POLICY_SIZE_LIMIT) throw policyLengthError(size);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const alias = requireResource(tx, ref);
-        const current = tx.get<PolicyDocumentState>('policy', ref.resourceArn);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const alias = await requireResource(tx, ref);
+        const current = await tx.get<PolicyDocumentState>('policy', ref.resourceArn);
         if (input.RevisionId) {
           const accepted = current && current.statements.length > 0 ? input.RevisionId === current.revisionId : alias?.RevisionId === input.RevisionId;
           if (!accepted) throw revisionMismatchError('function');
         }
-        assertNotPublic(tx, ref, next);
-        tx.put('policy', ref.resourceArn, next);
+        await assertNotPublic(tx, ref, next);
+        await tx.put('policy', ref.resourceArn, next);
       });
       return { Policy: policyDocument(next), RevisionId: next.revisionId };
     },
@@ -132,8 +132,8 @@ export const resourcePolicyOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.ResourceArn);
-      const state = await ctx.deps.store.lambdaView((tx) => {
-        requireResource(tx, ref);
+      const state = await ctx.deps.store.lambdaView(async (tx) => {
+        await requireResource(tx, ref);
         return tx.get<PolicyDocumentState>('policy', ref.resourceArn);
       });
       return getPolicyOutput(state, 'function');
@@ -146,13 +146,13 @@ export const resourcePolicyOperations: ServiceOperations = {
     },
     async handle(ctx) {
       const ref = resolveFunction(ctx, ctx.input.ResourceArn);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        requireResource(tx, ref);
-        const current = tx.get<PolicyDocumentState>('policy', ref.resourceArn);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        await requireResource(tx, ref);
+        const current = await tx.get<PolicyDocumentState>('policy', ref.resourceArn);
         // [choice] no policy: GetPolicy's 404.
         if (!current || current.statements.length === 0) throw noPolicyError('GetPolicy');
         if (ctx.input.RevisionId && ctx.input.RevisionId !== current.revisionId) throw revisionMismatchError('function');
-        tx.delete('policy', ref.resourceArn);
+        await tx.delete('policy', ref.resourceArn);
       });
       return undefined;
     },

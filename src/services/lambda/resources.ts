@@ -193,29 +193,29 @@ export function isVersionQualifier(q: string): boolean {
 }
 
 /** The configuration a qualifier stands for inside a transaction, or the AWS not-found error. */
-export function configurationFor(
+export async function configurationFor(
   tx: LambdaReader,
   ref: FunctionRef,
   now: number,
-): { fn: FunctionDoc; configuration: FunctionConfiguration; alias?: AliasDoc } {
-  const stored = tx.get<FunctionDoc>('function', ref.key);
+): Promise<{ fn: FunctionDoc; configuration: FunctionConfiguration; alias?: AliasDoc }> {
+  const stored = await tx.get<FunctionDoc>('function', ref.key);
   if (!stored) throw LambdaErrors.functionNotFound(ref.resourceArn);
   const fn = settledFunction(stored, now);
-  const version = (v: string) => {
-    const doc = tx.get<VersionDoc>('version', versionKey(ref.key, v));
+  const version = async (v: string) => {
+    const doc = await tx.get<VersionDoc>('version', versionKey(ref.key, v));
     return doc ? settledVersion(doc, now).configuration : undefined;
   };
   const q = ref.qualifier;
   if (q === undefined) return { fn, configuration: fn.configuration };
   if (q === '$LATEST') return { fn, configuration: { ...fn.configuration, FunctionArn: ref.resourceArn } };
   if (isVersionQualifier(q)) {
-    const v = /^\d+$/.test(q) ? version(q) : undefined;
+    const v = /^\d+$/.test(q) ? await version(q) : undefined;
     if (!v) throw LambdaErrors.functionNotFound(ref.resourceArn);
     return { fn, configuration: v };
   }
-  const alias = tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
+  const alias = await tx.get<AliasDoc>('alias', aliasKey(ref.key, q));
   if (!alias) throw LambdaErrors.functionNotFound(ref.resourceArn);
-  const target = alias.FunctionVersion === '$LATEST' ? fn.configuration : version(alias.FunctionVersion);
+  const target = alias.FunctionVersion === '$LATEST' ? fn.configuration : await version(alias.FunctionVersion);
   if (!target) throw LambdaErrors.functionNotFound(ref.resourceArn);
   // Through an alias, the configuration names the alias (recorded).
   return { fn, configuration: { ...target, FunctionArn: alias.AliasArn }, alias };

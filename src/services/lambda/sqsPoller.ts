@@ -27,6 +27,14 @@ import { functionRef } from './resources.js';
 const RETRY_MS = 2000;
 /** SQS's long-poll maximum: an idle mapping makes one receive every 20 s. */
 const LONG_POLL_SECONDS = 20;
+/**
+ * Nodes sharing a PostgreSQL: one node at a time polls a mapping, holding its lease (renewed
+ * while it runs); another takes over within LEASE_MS of the holder's death. Every node looks
+ * for mappings made on the others every DISCOVER_MS.
+ */
+const LEASE_MS = 30_000;
+const LEASE_RENEW_MS = 10_000;
+const DISCOVER_MS = 5_000;
 
 type PollerDeps = Deps & { decisions: DecisionLog };
 
@@ -98,13 +106,50 @@ export function processed(messages: StoredMessage[], payload: Buffer, reportFail
 export class EventSourcePollers {
   private readonly loops = new Map<string, AbortController>();
   private closed = false;
+  /** This node, as the owner of leases. */
+  private readonly node = randomUUID();
+  private readonly leased = new Set<string>();
+  private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly deps: PollerDeps) {}
 
-  /** Starts the loops of every enabled mapping (at start-up: mappings outlive restarts). */
+  private get shared(): boolean {
+    return this.deps.store.dialect === 'postgres';
+  }
+
+  /**
+   * Starts the loops of every enabled mapping (at start-up: mappings outlive restarts); on a
+   * shared database, keeps looking for the other nodes' new mappings and renewing leases.
+   */
   async resumeAll(): Promise<void> {
-    const all = await this.deps.store.lambdaView((tx) => tx.list<EventSourceMappingDoc>('eventSourceMapping', ''));
-    for (const m of all) this.changed(m.accountId, m.region, m.UUID);
+    await this.discover();
+    if (!this.shared || this.closed || this.timers.length > 0) return;
+    const every = (ms: number, fn: () => Promise<unknown>) => setInterval(() => void fn().catch(() => undefined), ms).unref();
+    this.timers = [every(DISCOVER_MS, () => this.discover()), every(LEASE_RENEW_MS, () => this.renewLeases())];
+  }
+
+  private async discover(): Promise<void> {
+    const all = await this.deps.store.lambdaView(async (tx) => tx.list<EventSourceMappingDoc>('eventSourceMapping', ''));
+    for (const m of all) if (m.Enabled) this.changed(m.accountId, m.region, m.UUID);
+  }
+
+  /** Whether this node may poll the mapping now (always, on a database of its own). */
+  private async holdLease(key: string): Promise<boolean> {
+    if (!this.shared) return true;
+    const now = this.deps.now().getTime();
+    const held = await this.deps.store.acquireLease(`event-source-mapping:${key}`, this.node, now, now + LEASE_MS);
+    if (held) this.leased.add(key);
+    else this.leased.delete(key);
+    return held;
+  }
+
+  private async renewLeases(): Promise<void> {
+    for (const key of this.leased) await this.holdLease(key);
+  }
+
+  private async dropLease(key: string): Promise<void> {
+    if (!this.leased.delete(key)) return;
+    await this.deps.store.releaseLease(`event-source-mapping:${key}`, this.node).catch(() => undefined);
   }
 
   /** A mapping was created, updated or deleted: start its loop if it needs one (a running loop re-reads it). */
@@ -115,12 +160,18 @@ export class EventSourcePollers {
     this.loops.set(key, controller);
     void this.loop(key, controller.signal)
       .catch((e: unknown) => console.error(`Latchkey: event source mapping ${uuid} stopped:`, e))
-      .finally(() => this.loops.delete(key));
+      .finally(() => {
+        this.loops.delete(key);
+        void this.dropLease(key);
+      });
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const t of this.timers) clearInterval(t);
     for (const c of this.loops.values()) c.abort();
+    // Another node may take the mappings over at once rather than when the leases expire.
+    for (const key of [...this.leased]) await this.dropLease(key);
   }
 
   private async loop(key: string, signal: AbortSignal): Promise<void> {
@@ -130,6 +181,10 @@ export class EventSourcePollers {
       if (!stored) return;
       const m = settled(stored, deps.now().getTime());
       if (!m.Enabled) return;
+      if (!(await this.holdLease(key).catch(() => false))) {
+        await sleep(DISCOVER_MS, signal);
+        continue;
+      }
       const ran = await this.pollOnce(key, m, signal);
       if (ran === 'retry') await sleep(RETRY_MS, signal);
       if (ran === 'stop') return;
@@ -201,11 +256,11 @@ export class EventSourcePollers {
   }
 
   private async stop(key: string, action: string): Promise<'stop'> {
-    await this.deps.store.lambdaTransact((tx) => {
-      const m = tx.get<EventSourceMappingDoc>('eventSourceMapping', key);
+    await this.deps.store.lambdaTransact(async (tx) => {
+      const m = await tx.get<EventSourceMappingDoc>('eventSourceMapping', key);
       if (!m) return;
       const { settlesAt: _s, ...rest } = m;
-      tx.put('eventSourceMapping', key, {
+      await tx.put('eventSourceMapping', key, {
         ...rest,
         Enabled: false,
         State: 'Disabled',

@@ -35,12 +35,12 @@ export const tagOperations: ServiceOperations = {
       if (Object.keys(ctx.input.Tags ?? {}).length === 0) {
         throw new AwsError('InvalidParameterValueException', 'An error occurred and the request cannot be processed.', 400);
       }
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const fn = tx.get<FunctionDoc>('function', ref.key);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const fn = await tx.get<FunctionDoc>('function', ref.key);
         if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
         checkTagCount(fn.tags, ctx.input.Tags);
         // Tagging changes the function's RevisionId (recorded).
-        tx.put('function', ref.key, { ...fn, tags: { ...fn.tags, ...ctx.input.Tags }, configuration: { ...fn.configuration, RevisionId: newRevisionId() } });
+        await tx.put('function', ref.key, { ...fn, tags: { ...fn.tags, ...ctx.input.Tags }, configuration: { ...fn.configuration, RevisionId: newRevisionId() } });
       });
       return undefined;
     },
@@ -51,12 +51,12 @@ export const tagOperations: ServiceOperations = {
       functionCheck(ctx, 'UntagResource', taggable(ctx), { 'aws:TagKeys': ctx.input.TagKeys ?? [] }),
     async handle(ctx) {
       const ref = taggable(ctx);
-      await ctx.deps.store.lambdaTransact((tx) => {
-        const fn = tx.get<FunctionDoc>('function', ref.key);
+      await ctx.deps.store.lambdaTransact(async (tx) => {
+        const fn = await tx.get<FunctionDoc>('function', ref.key);
         if (!fn) throw LambdaErrors.functionNotFound(ref.arn);
         const tags = { ...fn.tags };
         for (const k of ctx.input.TagKeys ?? []) delete tags[k];
-        tx.put('function', ref.key, { ...fn, tags, configuration: { ...fn.configuration, RevisionId: newRevisionId() } });
+        await tx.put('function', ref.key, { ...fn, tags, configuration: { ...fn.configuration, RevisionId: newRevisionId() } });
       });
       return undefined;
     },

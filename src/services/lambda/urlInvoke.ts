@@ -67,7 +67,7 @@ export async function invokeFunctionUrl(
   lookup: (accessKeyId: string) => Promise<SigningCredentials | undefined>,
   req: UrlRequest,
 ): Promise<FunctionUrlHttpResponse> {
-  const doc = await deps.store.lambdaView((tx) => findUrlById(tx, req.urlId));
+  const doc = await deps.store.lambdaView(async (tx) => findUrlById(tx, req.urlId));
   if (!doc) return functionUrlUnknownUrlResponse();
   const ref = functionRef(doc.accountId, doc.region, doc.functionName, doc.qualifier);
   const policy = await resourcePolicy(deps, ref.resourceArn);

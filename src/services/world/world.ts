@@ -301,7 +301,7 @@ async function applyAccount(store: Store, profile: string, a: WorldAccount, at: 
 
   // A setting, not a thing to create: the world file's value holds at every start.
   const settings: LambdaAccountSettings = { blockPublicAccess: a.lambda?.blockPublicAccess === true };
-  await store.lambdaTransact((tx) => tx.put('accountSettings', acct, settings));
+  await store.lambdaTransact(async (tx) => tx.put('accountSettings', acct, settings));
 
   const attach = async (kind: 'user' | 'group' | 'role', name: string, spec: Attachable) => {
     for (const ref of spec.managedPolicies ?? []) await store.attachPolicy(acct, kind, name, policyArn(ref));

@@ -41,5 +41,10 @@ export interface SqlDatabase extends Queries {
    * (nodes starting together apply each migration once).
    */
   schema<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` (which uses the database as usual) while no other process using this database
+   * runs an `exclusive` section: nodes starting together apply the world one after another.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 // PostgreSQL behind the async SqlDatabase, for several Latchkey nodes sharing one world. A
-// bounded pool of connections; write transactions run SERIALIZABLE and are run again (a few
-// times, after a short random wait) when PostgreSQL reports a serialization failure or a
+// bounded pool of connections; write transactions run SERIALIZABLE and are run again (up to
+// 20 times, after a growing random wait) when PostgreSQL reports a serialization failure or a
 // deadlock, so a read-modify-write such as a RevisionId check never loses an update made on
 // another node. Read transactions are REPEATABLE READ, READ ONLY: one snapshot.
 
@@ -12,12 +12,20 @@ import type { ErrorContext, Params, Queries, SqlDatabase } from './database.js';
 pg.types.setTypeParser(20, (v) => Number(v));
 pg.types.setTypeParser(1700, (v) => Number(v));
 
-const RETRIES = 8;
+// Contended rows (a queue many pollers receive from, a policy many nodes add to) can fail
+// several attempts in a row; a random, growing wait (up to 128 ms) spreads the retries out.
+const RETRIES = 20;
 
-/** `@name` and `?` parameters, outside string literals, rewritten to `$n`; cached per SQL text. */
-const converted = new Map<string, { text: string; names: string[] | null }>();
+/**
+ * `@name` and `?` parameters, outside string literals, rewritten to `$n`; cached per SQL text,
+ * with the name of its prepared statement (each connection of the pool parses and plans a
+ * statement once). SQL built per call (multi-row inserts of varying size) stops being named
+ * past PREPARED_MAX texts, so no connection collects prepared statements without bound.
+ */
+const converted = new Map<string, { text: string; names: string[] | null; statement: string | undefined }>();
+const PREPARED_MAX = 500;
 
-export function toPostgres(sql: string): { text: string; names: string[] | null } {
+export function toPostgres(sql: string): { text: string; names: string[] | null; statement: string | undefined } {
   let hit = converted.get(sql);
   if (hit) return hit;
   const names: string[] = [];
@@ -44,8 +52,8 @@ export function toPostgres(sql: string): { text: string; names: string[] | null 
       out += c;
     }
   }
-  hit = { text: out, names: named ? names : null };
-  converted.set(sql, hit);
+  hit = { text: out, names: named ? names : null, statement: converted.size < PREPARED_MAX ? `latchkey_${converted.size}` : undefined };
+  if (converted.size < PREPARED_MAX * 4) converted.set(sql, hit);
   return hit;
 }
 
@@ -56,19 +64,20 @@ function values(names: string[] | null, params: Params | undefined): unknown[] {
   return names.map((n) => (p[n] === undefined ? null : p[n]));
 }
 
-/** PostgreSQL's SQLSTATEs as the store reports them. */
+/**
+ * PostgreSQL's SQLSTATEs as the store reports them. Anything else thrown inside a transaction
+ * (a StoreError, the AwsError a Lambda callback throws) passes through unchanged.
+ */
 export function translatePostgresError(err: unknown, ctx: ErrorContext): Error {
-  if (err instanceof StoreError) return err;
-  const code = (err as { code?: unknown }).code;
-  if (code === '23505') return new StoreError('AlreadyExists', ctx.exists ?? 'The entity already exists.');
-  if (code === '23503') {
+  if (!(err instanceof pg.DatabaseError)) return err instanceof Error ? err : new Error(String(err));
+  if (err.code === '23505') return new StoreError('AlreadyExists', ctx.exists ?? 'The entity already exists.');
+  if (err.code === '23503') {
     const kind = ctx.foreignKey ?? 'NotFound';
     return new StoreError(kind, ctx.foreignKeyMessage ?? (kind === 'NotFound'
       ? 'A referenced entity does not exist.'
       : 'Cannot delete entity, must remove referenced objects first.'));
   }
-  if (typeof code === 'string' && err instanceof Error) return new Error(`Latchkey store failure (${code}: ${err.message})`, { cause: err });
-  return err instanceof Error ? err : new Error(String(err));
+  return new Error(`Latchkey store failure (${err.code}: ${err.message})`, { cause: err });
 }
 
 const retryable = (e: unknown) => {
@@ -80,8 +89,8 @@ class ClientQueries implements Queries {
   constructor(private readonly client: pg.Pool | pg.PoolClient) {}
 
   private async query<R>(sql: string, params?: Params): Promise<pg.QueryResult<pg.QueryResultRow & R>> {
-    const { text, names } = toPostgres(sql);
-    return this.client.query<pg.QueryResultRow & R>(text, values(names, params));
+    const { text, names, statement } = toPostgres(sql);
+    return this.client.query<pg.QueryResultRow & R>({ name: statement, text, values: values(names, params) });
   }
 
   async all<R>(sql: string, params?: Params): Promise<R[]> {
@@ -141,7 +150,7 @@ export class PostgresDatabase implements SqlDatabase {
         return await this.transaction('BEGIN ISOLATION LEVEL SERIALIZABLE', fn);
       } catch (e) {
         if (retryable(e) && attempt < RETRIES) {
-          await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+          await new Promise((r) => setTimeout(r, Math.random() * 2 ** Math.min(attempt, 7)));
           continue;
         }
         throw translatePostgresError(e, ctx);
@@ -166,6 +175,21 @@ export class PostgresDatabase implements SqlDatabase {
     }).catch((e: unknown) => {
       throw translatePostgresError(e, {});
     });
+  }
+
+  /** A session-level advisory lock, held on a connection of its own while `fn` runs. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(7270732)');
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(7270732)');
+      }
+    } finally {
+      client.release();
+    }
   }
 
   private async transaction<T>(begin: string, fn: (q: Queries) => Promise<T>): Promise<T> {

@@ -140,6 +140,11 @@ export class SqliteDatabase implements SqlDatabase {
     return this.write(fn);
   }
 
+  /** One process per state directory: nothing to exclude. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return fn();
+  }
+
   private transaction<T>(begin: string, fn: (q: Queries) => Promise<T>, ctx: ErrorContext): Promise<T> {
     return this.lock.run(async () => {
       this.writer.exec(begin);

@@ -1,0 +1,75 @@
+// What Latchkey nodes sharing one database coordinate through: the world revision (caches),
+// concurrency slots (reserved concurrency counted across nodes), leases (one node runs
+// each event source mapping's poller) and the shared decision log. Slots and leases expire, so a node that dies holding
+// them (kill -9, a lost machine) frees them at `expires_at` without anyone cleaning up.
+
+import type { SqlDatabase } from './sql/database.js';
+import type { ClusterStore } from './store.js';
+
+/** How many decisions the shared log keeps (the newest). */
+const DECISIONS_KEPT = 1_000_000;
+
+export function clusterStore(db: SqlDatabase): ClusterStore {
+  return {
+    dialect: db.dialect,
+
+    async worldRevision() {
+      return Number(await db.value<number>('SELECT revision FROM world_revision WHERE id = 1'));
+    },
+
+    async bumpWorldRevision() {
+      return db.write(async (q) => Number(await q.value<number>('UPDATE world_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision')));
+    },
+
+    async acquireConcurrency(scope, holder, limit, now, expiresAt) {
+      return db.write(async (q) => {
+        await q.run('DELETE FROM concurrency_slots WHERE scope = ? AND expires_at <= ?', [scope, now]);
+        const taken = Number(await q.value<number>('SELECT count(*) FROM concurrency_slots WHERE scope = ?', [scope]));
+        if (taken >= limit) return false;
+        await q.run('INSERT INTO concurrency_slots (scope, holder, expires_at) VALUES (?, ?, ?)', [scope, holder, expiresAt]);
+        return true;
+      });
+    },
+
+    async releaseConcurrency(scope, holder) {
+      await db.run('DELETE FROM concurrency_slots WHERE scope = ? AND holder = ?', [scope, holder]);
+    },
+
+    async acquireLease(name, owner, now, expiresAt) {
+      const changed = await db.run(
+        `INSERT INTO leases (name, owner, expires_at) VALUES (@name, @owner, @expiresAt)
+         ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
+         WHERE leases.owner = excluded.owner OR leases.expires_at <= @now`,
+        { name, owner, expiresAt, now },
+      );
+      return changed > 0;
+    },
+
+    async releaseLease(name, owner) {
+      await db.run('DELETE FROM leases WHERE name = ? AND owner = ?', [name, owner]);
+    },
+
+    async recordDecisions(records) {
+      if (records.length === 0) return;
+      await db.write(async (q) => {
+        const values = records.map(() => '(?, ?)').join(', ');
+        await q.run(`INSERT INTO decisions (request_id, record) VALUES ${values}`, records.flatMap((r) => [r.requestId, r.record]));
+        // A bounded log: the oldest go once it holds more than DECISIONS_KEPT (checked now and then).
+        if (Math.random() < 0.01) {
+          await q.run('DELETE FROM decisions WHERE seq <= (SELECT max(seq) FROM decisions) - ?', [DECISIONS_KEPT]);
+        }
+      });
+    },
+
+    async findDecisions(requestId) {
+      return (await db.all<{ record: string }>('SELECT record FROM decisions WHERE request_id = ? ORDER BY seq', [requestId])).map((r) => r.record);
+    },
+
+    async recentDecisions(limit) {
+      const rows = await db.all<{ record: string }>('SELECT record FROM decisions ORDER BY seq DESC LIMIT ?', [limit]);
+      return rows.map((r) => r.record).reverse();
+    },
+
+    alone: (fn) => db.exclusive(fn),
+  };
+}
