@@ -13,6 +13,7 @@ import { lambdaBench } from './lambda.js';
 import { invokeBench } from './invoke.js';
 import { resourcePolicyBench } from './resourcePolicy.js';
 import { sqsBench } from './sqs.js';
+import { clusterBench } from './cluster.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -84,3 +85,4 @@ await lambdaBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await invokeBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await resourcePolicyBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await sqsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+await clusterBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));

@@ -76,6 +76,9 @@ async function serve(opts: { host: string; port: string; stateDir: string; world
   const world = await chooseWorld(stateDir, opts.world);
   const databaseUrl = opts.database ?? (process.env.LATCHKEY_DATABASE_URL || undefined);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('--database must be a postgres:// URL');
+  // /proc/<pid>/cmdline is readable by every user of the machine (functions too, in the
+  // sandbox modes without a PID namespace): the password must not stay in it.
+  if (opts.database !== undefined) process.title = 'latchkey serve';
   const store = await openStore({ stateDir, databaseUrl });
   // Nodes starting together on one database: the first applies the world, the others find it.
   await store.alone(() => applyWorld(store, world));

@@ -7,6 +7,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { zipSync, strToU8 } from 'fflate';
 import {
   LambdaClient, AddPermissionCommand, CreateFunctionCommand, GetFunctionCommand, GetPolicyCommand, InvokeCommand, PutFunctionConcurrencyCommand,
@@ -66,6 +67,17 @@ describe('three nodes on one PostgreSQL', { skip: !bin && 'no PostgreSQL' }, () 
     for (const n of nodes) assert.match(n.output(), /store: PostgreSQL at 127\.0\.0\.1:\d+\/latchkey_cluster/);
     assert.deepEqual(nodes[1]!.profiles.owner, nodes[0]!.profiles.owner);
     assert.deepEqual(nodes[2]!.profiles.partner, nodes[0]!.profiles.partner);
+  });
+
+  test('a node given --database keeps the password out of its command line, which every local user can read', async () => {
+    const node = await startServer({ args: ['--database', databaseUrl.replace('latchkey@', 'latchkey:not-the-password@')] });
+    try {
+      const cmdline = fs.readFileSync(`/proc/${node.process.pid}/cmdline`, 'utf8');
+      assert.ok(!cmdline.includes('not-the-password'), cmdline);
+      assert.deepEqual(node.profiles.owner, nodes[0]!.profiles.owner, 'it joined the same world');
+    } finally {
+      await node.stop();
+    }
   });
 
   test('read-your-writes across nodes: created on one, read and enforced on the others', async () => {

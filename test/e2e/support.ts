@@ -39,6 +39,8 @@ export interface StartOptions {
   stateDir?: string;
   world?: object;
   env?: NodeJS.ProcessEnv;
+  /** More options for `latchkey serve`. */
+  args?: string[];
 }
 
 const made: string[] = [];
@@ -60,7 +62,7 @@ export function readProfiles(stateDir: string): Record<string, Profile> {
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const stateDir = options.stateDir ?? tempDir();
-  const args = [CLI, 'serve', '--port', '0', '--state-dir', stateDir];
+  const args = [CLI, 'serve', '--port', '0', '--state-dir', stateDir, ...(options.args ?? [])];
   if (options.world) {
     const file = path.join(stateDir, 'input-world.json');
     fs.writeFileSync(file, JSON.stringify(options.world));
