@@ -56,7 +56,8 @@ export async function execute(
 /**
  * Brings this node's view of the world revision up to the database's, before a request is
  * authorized from caches: a key revoked, a policy detached or an SCP attached through any node
- * is seen by the next request on every node. One primary-key read per request.
+ * is seen by the next request on every node (one read per request on SQLite; on PostgreSQL
+ * concurrent requests share reads, store/cluster.ts `coalesced`).
  */
 export async function syncWorldRevision(deps: Pick<Deps, 'store' | 'revision'>): Promise<void> {
   const revision = await deps.store.worldRevision();

@@ -9,13 +9,41 @@ import type { ClusterStore } from './store.js';
 /** How many decisions the shared log keeps (the newest). */
 const DECISIONS_KEPT = 1_000_000;
 
+/**
+ * One read of `read` shared by every caller that arrives while none has started yet: a read
+ * already under way when a caller arrives may have been answered before the caller's
+ * predecessor's commit, so the caller waits for the next one, which starts as soon as the
+ * current one ends and serves everyone who came meanwhile. Under load that is one round trip
+ * to PostgreSQL per round trip, not one per request, and no caller gets a value older than
+ * its arrival.
+ */
+export function coalesced<T>(read: () => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | null = null;
+  let next: Promise<T> | null = null;
+  const start = () => {
+    const p = read().finally(() => {
+      if (current === p) current = null;
+    });
+    current = p;
+    return p;
+  };
+  return () => {
+    if (!current) return start();
+    next ??= current.then(() => undefined, () => undefined).then(() => {
+      next = null;
+      return start();
+    });
+    return next;
+  };
+}
+
 export function clusterStore(db: SqlDatabase): ClusterStore {
+  const readRevision = async () => Number(await db.value<number>('SELECT revision FROM world_revision WHERE id = 1'));
   return {
     dialect: db.dialect,
 
-    async worldRevision() {
-      return Number(await db.value<number>('SELECT revision FROM world_revision WHERE id = 1'));
-    },
+    // On SQLite a read costs microseconds; over the network the reads of concurrent requests are shared.
+    worldRevision: db.dialect === 'postgres' ? coalesced(readRevision) : readRevision,
 
     async bumpWorldRevision() {
       return db.write(async (q) => Number(await q.value<number>('UPDATE world_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision')));
@@ -51,14 +79,10 @@ export function clusterStore(db: SqlDatabase): ClusterStore {
 
     async recordDecisions(records) {
       if (records.length === 0) return;
-      await db.write(async (q) => {
-        const values = records.map(() => '(?, ?)').join(', ');
-        await q.run(`INSERT INTO decisions (request_id, record) VALUES ${values}`, records.flatMap((r) => [r.requestId, r.record]));
-        // A bounded log: the oldest go once it holds more than DECISIONS_KEPT (checked now and then).
-        if (Math.random() < 0.01) {
-          await q.run('DELETE FROM decisions WHERE seq <= (SELECT max(seq) FROM decisions) - ?', [DECISIONS_KEPT]);
-        }
-      });
+      const values = records.map(() => '(?, ?)').join(', ');
+      await db.run(`INSERT INTO decisions (request_id, record) VALUES ${values}`, records.flatMap((r) => [r.requestId, r.record]));
+      // A bounded log: the oldest go once it holds more than DECISIONS_KEPT (checked now and then).
+      if (Math.random() < 0.01) await db.run('DELETE FROM decisions WHERE seq <= (SELECT max(seq) FROM decisions) - ?', [DECISIONS_KEPT]);
     },
 
     async findDecisions(requestId) {

@@ -13,7 +13,7 @@ export interface Queries {
   get<R>(sql: string, params?: Params): Promise<R | undefined>;
   /** The first column of the first row. */
   value<V>(sql: string, params?: Params): Promise<V | undefined>;
-  /** The number of rows changed. */
+  /** The number of rows changed. On SqlDatabase itself: one statement, atomic on its own. */
   run(sql: string, params?: Params): Promise<number>;
 }
 
