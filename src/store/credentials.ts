@@ -6,7 +6,7 @@
 // the store checks the others inside the same write transaction (as the SQLite store did).
 
 import type { Queries, SqlDatabase } from './sql/database.js';
-import { KINDS, limitExceeded, LIMITS, lower, notFound } from './sqlShared.js';
+import { findPrincipal, limitExceeded, LIMITS, notFound, requireAccount } from './sqlShared.js';
 import { StoreError, type AccessKeyRecord, type Credentials, type RootAccessKeyRecord, type SessionRecord, type Store } from './store.js';
 
 export type CredentialsStore = Pick<
@@ -83,20 +83,12 @@ const GET_CREDENTIALS = `SELECT 'session' AS source, CASE WHEN @sessionFirst = 1
   ORDER BY pick LIMIT 1`;
 
 // ---- Checks inside a transaction -------------------------------------------------------
-// (Private copies: iamEntities.ts has its own, with the same messages.)
-
-const FIND_USER = `SELECT ${KINDS.user.id} AS id, ${KINDS.user.name} AS name FROM ${KINDS.user.table} WHERE account_id = ? AND name_lower = ?`;
 
 /** The user's id (AIDA…): what its keys reference. */
 async function userId(q: Queries, accountId: string, userName: string): Promise<string> {
-  const row = await q.get<{ id: string; name: string }>(FIND_USER, [accountId, lower(userName)]);
-  if (!row) throw notFound(`The ${KINDS.user.label} with name ${userName} cannot be found.`);
-  return row.id;
+  return (await findPrincipal(q, accountId, 'user', userName)).id;
 }
 
-async function requireAccount(q: Queries, accountId: string): Promise<void> {
-  if (!(await q.get('SELECT 1 FROM accounts WHERE account_id = ?', [accountId]))) throw notFound(`Account ${accountId} does not exist.`);
-}
 
 const taken = (accessKeyId: string) => new StoreError('AlreadyExists', `Access key ${accessKeyId} already exists.`);
 

@@ -7,8 +7,11 @@
 // is refused while anything still hangs off the entity (checked first, for IAM's messages; the
 // FOREIGN KEYs back that up, hence `foreignKey: 'Conflict'` on deletes).
 
-import type { Queries, SqlDatabase } from './sql/database.js';
-import { AWS_ACCOUNT, conflict, decodeMarker, KINDS, LIMITS, limitExceeded, lower, notFound, PATH_FILTER, pageLimit, parseTags, toPage } from './sqlShared.js';
+import type { SqlDatabase } from './sql/database.js';
+import {
+  conflict, decodeMarker, findPrincipal, KINDS, LIMITS, limitExceeded, lower, notFound, PATH_FILTER, pageLimit, parseTags, requireAccount,
+  requireUsablePolicy, toPage, type PrincipalRow,
+} from './sqlShared.js';
 import type { GroupRecord, InlinePolicyRecord, Page, PageRequest, PrincipalKind, RoleRecord, Store, UserRecord } from './store.js';
 
 export type IamEntitiesStore = Pick<
@@ -29,7 +32,6 @@ interface RoleRow {
 }
 interface InlineRow { policy_name: string; document: string }
 /** A principal as found by name: its id and its name as stored (the caller's may differ in case). */
-interface PrincipalRow { id: string; name: string }
 
 const toUser = (r: UserRow): UserRecord => ({
   accountId: r.account_id, userName: r.user_name, userId: r.user_id, path: r.path, arn: r.arn, createDate: r.create_date,
@@ -47,8 +49,6 @@ const toRole = (r: RoleRow): RoleRecord => ({
 
 // ---- SQL -------------------------------------------------------------------------------
 
-const GET_ACCOUNT = 'SELECT 1 FROM accounts WHERE account_id = ?';
-const POLICY_OWNER = 'SELECT account_id FROM managed_policies WHERE arn = ?';
 
 const INSERT_USER = `INSERT INTO iam_users (user_id, account_id, user_name, name_lower, path, arn, create_date, permissions_boundary_arn, tags)
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
@@ -96,7 +96,6 @@ function kindSql(kind: PrincipalKind) {
   const k = KINDS[kind];
   const inline = `iam_${kind}_inline_policies`;
   return {
-    find: `SELECT ${k.id} AS id, ${k.name} AS name FROM ${k.table} WHERE account_id = ? AND name_lower = ?`,
     get: `SELECT * FROM ${k.table} WHERE account_id = ? AND name_lower = ?`,
     // Paged by the sort key: the marker is the name_lower of the last row returned.
     list: `SELECT * FROM ${k.table} WHERE account_id = @account AND name_lower > @after AND ${PATH_FILTER('path')}
@@ -116,23 +115,8 @@ const SQL: Record<PrincipalKind, ReturnType<typeof kindSql>> = { user: kindSql('
 
 // ---- Checks inside a transaction -------------------------------------------------------
 
-async function principal(q: Queries, accountId: string, kind: PrincipalKind, name: string): Promise<PrincipalRow> {
-  const row = await q.get<PrincipalRow>(SQL[kind].find, [accountId, lower(name)]);
-  if (!row) throw notFound(`The ${KINDS[kind].label} with name ${name} cannot be found.`);
-  return row;
-}
 
-async function requireAccount(q: Queries, accountId: string): Promise<void> {
-  if (!(await q.get(GET_ACCOUNT, [accountId]))) throw notFound(`Account ${accountId} does not exist.`);
-}
 
-/** A policy usable in `accountId` (its own or an AWS managed one), here as a permissions boundary. */
-async function requireUsablePolicy(q: Queries, accountId: string, arn: string): Promise<void> {
-  const owner = await q.value<string>(POLICY_OWNER, [arn]);
-  if (owner === undefined || (owner !== accountId && owner !== AWS_ACCOUNT)) {
-    throw notFound(`Policy ${arn} does not exist or is not attachable.`);
-  }
-}
 
 const inlineRecord = (accountId: string, kind: PrincipalKind, owner: PrincipalRow, row: InlineRow): InlinePolicyRecord => ({
   accountId, principalKind: kind, principalName: owner.name, policyName: row.policy_name, document: row.document,
@@ -153,7 +137,7 @@ export function iamEntitiesStore(db: SqlDatabase): IamEntitiesStore {
 
   async function deletePrincipal(kind: PrincipalKind, accountId: string, name: string): Promise<void> {
     await db.write(async (q) => {
-      const { id } = await principal(q, accountId, kind, name);
+      const { id } = await findPrincipal(q, accountId, kind, name);
       for (const d of SQL[kind].dependants) {
         if (await q.get(d.sql, [id])) throw conflict(d.message);
       }
@@ -205,8 +189,8 @@ export function iamEntitiesStore(db: SqlDatabase): IamEntitiesStore {
 
     async addUserToGroup(accountId, groupName, userName) {
       await db.write(async (q) => {
-        const group = await principal(q, accountId, 'group', groupName);
-        const user = await principal(q, accountId, 'user', userName);
+        const group = await findPrincipal(q, accountId, 'group', groupName);
+        const user = await findPrincipal(q, accountId, 'user', userName);
         if (await q.get(IS_MEMBER, [group.id, user.id])) return; // idempotent, even at the quota
         if (Number(await q.value(USER_GROUP_COUNT, [user.id])) >= LIMITS.groupsPerUser) {
           throw limitExceeded(`Cannot exceed quota for GroupsPerUser: ${LIMITS.groupsPerUser}`);
@@ -217,8 +201,8 @@ export function iamEntitiesStore(db: SqlDatabase): IamEntitiesStore {
 
     async removeUserFromGroup(accountId, groupName, userName) {
       await db.write(async (q) => {
-        const group = await principal(q, accountId, 'group', groupName);
-        const user = await principal(q, accountId, 'user', userName);
+        const group = await findPrincipal(q, accountId, 'group', groupName);
+        const user = await findPrincipal(q, accountId, 'user', userName);
         if ((await q.run(REMOVE_MEMBER, [group.id, user.id])) === 0) {
           throw notFound(`The user with name ${user.name} is not in group ${group.name}.`);
         }
@@ -227,14 +211,14 @@ export function iamEntitiesStore(db: SqlDatabase): IamEntitiesStore {
 
     listGroupsForUser(accountId, userName) {
       return db.read(async (q) => {
-        const user = await principal(q, accountId, 'user', userName);
+        const user = await findPrincipal(q, accountId, 'user', userName);
         return (await q.all<GroupRow>(GROUPS_FOR_USER, [user.id])).map(toGroup);
       });
     },
 
     listUsersInGroup(accountId, groupName) {
       return db.read(async (q) => {
-        const group = await principal(q, accountId, 'group', groupName);
+        const group = await findPrincipal(q, accountId, 'group', groupName);
         return (await q.all<UserRow>(USERS_IN_GROUP, [group.id])).map(toUser);
       });
     },
@@ -269,14 +253,14 @@ export function iamEntitiesStore(db: SqlDatabase): IamEntitiesStore {
 
     async putInlinePolicy(p) {
       await db.write(async (q) => {
-        const owner = await principal(q, p.accountId, p.principalKind, p.principalName);
+        const owner = await findPrincipal(q, p.accountId, p.principalKind, p.principalName);
         await q.run(SQL[p.principalKind].inlinePut, [owner.id, p.policyName, lower(p.policyName), p.document]);
       });
     },
 
     getInlinePolicy(accountId, kind, principalName, policyName) {
       return db.read(async (q) => {
-        const owner = await principal(q, accountId, kind, principalName);
+        const owner = await findPrincipal(q, accountId, kind, principalName);
         const row = await q.get<InlineRow>(SQL[kind].inlineGet, [owner.id, lower(policyName)]);
         return row ? inlineRecord(accountId, kind, owner, row) : null;
       });
@@ -284,7 +268,7 @@ export function iamEntitiesStore(db: SqlDatabase): IamEntitiesStore {
 
     async deleteInlinePolicy(accountId, kind, principalName, policyName) {
       await db.write(async (q) => {
-        const owner = await principal(q, accountId, kind, principalName);
+        const owner = await findPrincipal(q, accountId, kind, principalName);
         if ((await q.run(SQL[kind].inlineDelete, [owner.id, lower(policyName)])) === 0) {
           throw notFound(`The ${KINDS[kind].label} policy with name ${policyName} cannot be found.`);
         }
@@ -293,7 +277,7 @@ export function iamEntitiesStore(db: SqlDatabase): IamEntitiesStore {
 
     listInlinePolicies(accountId, kind, principalName) {
       return db.read(async (q) => {
-        const owner = await principal(q, accountId, kind, principalName);
+        const owner = await findPrincipal(q, accountId, kind, principalName);
         return (await q.all<InlineRow>(SQL[kind].inlineList, [owner.id])).map((row) => inlineRecord(accountId, kind, owner, row));
       });
     },

@@ -8,7 +8,8 @@
 
 import type { Queries, SqlDatabase } from './sql/database.js';
 import {
-  AWS_ACCOUNT, conflict, decodeMarker, KIND_NAMES, KINDS, limitExceeded, LIMITS, lower, notFound, pageLimit, parseTags, PATH_FILTER, toPage,
+  AWS_ACCOUNT, conflict, decodeMarker, findPrincipal, KIND_NAMES, KINDS, limitExceeded, LIMITS, lower, notFound, pageLimit, parseTags, PATH_FILTER,
+  POLICY_OWNER, requireAccount, requireUsablePolicy, toPage,
 } from './sqlShared.js';
 import type { ManagedPolicyRecord, PolicyVersionRecord, PrincipalKind, Store } from './store.js';
 
@@ -25,7 +26,6 @@ interface PolicyRow {
 }
 interface VersionRow { policy_arn: string; version_id: string; document: string; create_date: string; default_version_id: string }
 /** A principal as found by name: its id and its name as stored. */
-interface PrincipalRow { id: string; name: string }
 
 const toPolicy = (r: PolicyRow): ManagedPolicyRecord => ({
   arn: r.arn, accountId: r.account_id, policyName: r.policy_name, policyId: r.policy_id, path: r.path, description: r.description,
@@ -67,7 +67,6 @@ const LIST_POLICIES = `SELECT * FROM (${POLICY_SELECT}
       AND (mp.name_lower > @afterName OR (mp.name_lower = @afterName AND mp.arn > @afterArn))) listed
   WHERE (@onlyAttached = 0 OR attachment_count > 0)
   ORDER BY name_lower, arn LIMIT @limit`;
-const POLICY_OWNER = 'SELECT account_id FROM managed_policies WHERE arn = ?';
 const INSERT_POLICY = `INSERT INTO managed_policies (arn, account_id, policy_name, name_lower, policy_id, path, description, default_version_id,
   create_date, update_date, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const DELETE_POLICY = 'DELETE FROM managed_policies WHERE arn = ?';
@@ -84,12 +83,10 @@ const LIST_VERSIONS = `${VERSION_SELECT} WHERE v.policy_arn = ? ORDER BY v.versi
 const DELETE_VERSION = 'DELETE FROM policy_versions WHERE policy_arn = ? AND version_id = ?';
 const DELETE_VERSIONS = 'DELETE FROM policy_versions WHERE policy_arn = ?';
 
-/** Each kind's attachment statements, built from its table names (KINDS); the names are ours, never input. */
+/** Each kind's attachment statements, built from its table name; the names are ours, never input. */
 function kindSql(kind: PrincipalKind) {
-  const k = KINDS[kind];
   const attached = `iam_${kind}_attached_policies`;
   return {
-    find: `SELECT ${k.id} AS id, ${k.name} AS name FROM ${k.table} WHERE account_id = ? AND name_lower = ?`,
     attach: `INSERT INTO ${attached} (principal_id, policy_arn) VALUES (?, ?) ON CONFLICT (principal_id, policy_arn) DO NOTHING`,
     attachedExists: `SELECT 1 FROM ${attached} WHERE principal_id = ? AND policy_arn = ?`,
     detach: `DELETE FROM ${attached} WHERE principal_id = ? AND policy_arn = ?`,
@@ -102,25 +99,9 @@ function kindSql(kind: PrincipalKind) {
 const SQL: Record<PrincipalKind, ReturnType<typeof kindSql>> = { user: kindSql('user'), group: kindSql('group'), role: kindSql('role') };
 
 // ---- Checks inside a transaction -------------------------------------------------------
-// (Private copies: iamEntities.ts has its own, with the same messages.)
 
-async function principal(q: Queries, accountId: string, kind: PrincipalKind, name: string): Promise<PrincipalRow> {
-  const row = await q.get<PrincipalRow>(SQL[kind].find, [accountId, lower(name)]);
-  if (!row) throw notFound(`The ${KINDS[kind].label} with name ${name} cannot be found.`);
-  return row;
-}
 
-async function requireAccount(q: Queries, accountId: string): Promise<void> {
-  if (!(await q.get('SELECT 1 FROM accounts WHERE account_id = ?', [accountId]))) throw notFound(`Account ${accountId} does not exist.`);
-}
 
-/** A policy usable in `accountId` (its own or an AWS managed one), here for an attachment. */
-async function requireUsablePolicy(q: Queries, accountId: string, arn: string): Promise<void> {
-  const owner = await q.value<string>(POLICY_OWNER, [arn]);
-  if (owner === undefined || (owner !== accountId && owner !== AWS_ACCOUNT)) {
-    throw notFound(`Policy ${arn} does not exist or is not attachable.`);
-  }
-}
 
 async function requirePolicy(q: Queries, arn: string): Promise<void> {
   if ((await q.value(POLICY_OWNER, [arn])) === undefined) throw notFound(`Policy ${arn} was not found.`);
@@ -219,7 +200,7 @@ export function managedPoliciesStore(db: SqlDatabase): ManagedPoliciesStore {
 
     async attachPolicy(accountId, kind, principalName, policyArn) {
       await db.write(async (q) => {
-        const owner = await principal(q, accountId, kind, principalName);
+        const owner = await findPrincipal(q, accountId, kind, principalName);
         await requireUsablePolicy(q, accountId, policyArn);
         const k = SQL[kind];
         if (await q.get(k.attachedExists, [owner.id, policyArn])) return; // idempotent, even at the quota
@@ -232,14 +213,14 @@ export function managedPoliciesStore(db: SqlDatabase): ManagedPoliciesStore {
 
     async detachPolicy(accountId, kind, principalName, policyArn) {
       await db.write(async (q) => {
-        const owner = await principal(q, accountId, kind, principalName);
+        const owner = await findPrincipal(q, accountId, kind, principalName);
         if ((await q.run(SQL[kind].detach, [owner.id, policyArn])) === 0) throw notFound(`Policy ${policyArn} was not found.`);
       });
     },
 
     listAttachedPolicies(accountId, kind, principalName) {
       return db.read(async (q) => {
-        const owner = await principal(q, accountId, kind, principalName);
+        const owner = await findPrincipal(q, accountId, kind, principalName);
         return (await q.all<PolicyRow>(SQL[kind].attachedList, { principal: owner.id, acct: accountId })).map(toPolicy);
       });
     },

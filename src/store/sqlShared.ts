@@ -1,6 +1,7 @@
 // What the store's domain modules share: IAM's quotas, the StoreError shorthands, paging by
 // sort key, the principal kinds and their tables, and the path-prefix filter.
 
+import type { Queries } from './sql/database.js';
 import { StoreError, type Page, type PageRequest, type PrincipalKind, type Tag } from './store.js';
 
 /** IAM's quotas that the store enforces (LimitExceeded). */
@@ -57,3 +58,33 @@ export const KINDS = {
   role: { table: 'iam_roles', id: 'role_id', name: 'role_name', label: 'role', quota: 'PoliciesPerRole' },
 } as const;
 export const KIND_NAMES = Object.keys(KINDS) as PrincipalKind[];
+
+// ---- Checks inside a transaction -------------------------------------------------------------
+
+export interface PrincipalRow { id: string; name: string }
+
+const FIND_PRINCIPAL = Object.fromEntries(KIND_NAMES.map((kind) => {
+  const k = KINDS[kind];
+  return [kind, `SELECT ${k.id} AS id, ${k.name} AS name FROM ${k.table} WHERE account_id = ? AND name_lower = ?`];
+})) as Record<PrincipalKind, string>;
+
+/** The user, group or role by name (case-insensitively, as IAM), or IAM's NoSuchEntity text. */
+export async function findPrincipal(q: Queries, accountId: string, kind: PrincipalKind, name: string): Promise<PrincipalRow> {
+  const row = await q.get<PrincipalRow>(FIND_PRINCIPAL[kind], [accountId, lower(name)]);
+  if (!row) throw notFound(`The ${KINDS[kind].label} with name ${name} cannot be found.`);
+  return row;
+}
+
+export async function requireAccount(q: Queries, accountId: string): Promise<void> {
+  if (!(await q.get('SELECT 1 FROM accounts WHERE account_id = ?', [accountId]))) throw notFound(`Account ${accountId} does not exist.`);
+}
+
+export const POLICY_OWNER = 'SELECT account_id FROM managed_policies WHERE arn = ?';
+
+/** A managed policy usable in `accountId`: its own or an AWS managed one (to attach, or as a boundary). */
+export async function requireUsablePolicy(q: Queries, accountId: string, arn: string): Promise<void> {
+  const owner = await q.value<string>(POLICY_OWNER, [arn]);
+  if (owner === undefined || (owner !== accountId && owner !== AWS_ACCOUNT)) {
+    throw notFound(`Policy ${arn} does not exist or is not attachable.`);
+  }
+}
