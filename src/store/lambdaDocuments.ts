@@ -21,9 +21,54 @@ const DELETE = 'DELETE FROM lambda_documents WHERE kind = ? AND doc_key = ?';
 const LIST = 'SELECT document FROM lambda_documents WHERE kind = ? AND doc_key >= ? AND doc_key < ? ORDER BY doc_key';
 const PAGE = 'SELECT doc_key, document FROM lambda_documents WHERE kind = ? AND doc_key >= ? AND doc_key < ? AND doc_key > ? ORDER BY doc_key LIMIT ?';
 
-function transactionOn(q: Queries): LambdaTransaction {
+/** Freezes a parsed document all the way down: readers share it, so none may change it. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * Parsed documents of the read path, by kind and key, with the text they were parsed from.
+ * On PostgreSQL the text is still read on every call (another node may have changed it) and
+ * only the parse is skipped when it is the same text — for a 100-statement policy that is most
+ * of a GetPolicy's work. On SQLite this process is the only writer, so a document read since
+ * the last Lambda transaction committed (`generation`) is answered from memory. The documents
+ * are frozen; transactions parse their own copies.
+ */
+class ParsedDocuments {
+  private readonly entries = new Map<string, { text: string | undefined; doc: unknown; generation: number }>();
+  /** Moves on after every committed Lambda transaction. */
+  generation = 0;
+
+  constructor(private readonly onlyWriter: boolean) {}
+
+  async get<T>(q: Queries, kind: LambdaKind, key: string): Promise<T | null> {
+    const id = `${kind}\u0000${key}`;
+    const hit = this.entries.get(id);
+    if (this.onlyWriter && hit && hit.generation === this.generation) return hit.doc as T | null;
+    // Taken before the read: a commit during it leaves the entry stale-marked, never stale-trusted.
+    const generation = this.generation;
+    const text = await q.value<string>(GET, [kind, key]);
+    if (hit && hit.text === text) {
+      hit.generation = generation;
+      return hit.doc as T | null;
+    }
+    const doc = text === undefined ? null : deepFreeze(JSON.parse(text) as T);
+    if (this.entries.size >= PARSED_MAX) this.entries.clear();
+    this.entries.set(id, { text, doc, generation });
+    return doc;
+  }
+}
+
+const PARSED_MAX = 10_000;
+
+function transactionOn(q: Queries, parsed?: ParsedDocuments): LambdaTransaction {
   return {
     async get<T>(kind: LambdaKind, key: string) {
+      if (parsed) return parsed.get<T>(q, kind, key);
       const doc = await q.value<string>(GET, [kind, key]);
       return doc === undefined ? null : (JSON.parse(doc) as T);
     },
@@ -44,7 +89,8 @@ function transactionOn(q: Queries): LambdaTransaction {
 
 export function lambdaDocumentsStore(db: SqlDatabase): LambdaStore {
   // Single reads go straight to the database (autocommit): the hot path of GetPolicy and Invoke.
-  const direct = transactionOn(db);
+  const parsed = new ParsedDocuments(db.dialect === 'sqlite');
+  const direct = transactionOn(db, parsed);
   return {
     lambdaGet: (kind, key) => direct.get(kind, key),
 
@@ -55,9 +101,13 @@ export function lambdaDocumentsStore(db: SqlDatabase): LambdaStore {
       return { items, nextMarker: rows.length > limit ? rows[limit - 1]!.doc_key : null };
     },
 
-    lambdaTransact: <T>(change: (tx: LambdaTransaction) => Promise<T>) => db.write((q) => change(transactionOn(q))),
+    lambdaTransact: <T>(change: (tx: LambdaTransaction) => Promise<T>) =>
+      db.write((q) => change(transactionOn(q))).finally(() => {
+        // After the commit (or the rollback): what the read path remembers may be older now.
+        parsed.generation++;
+      }),
 
-    lambdaView: <T>(read: (tx: LambdaReader) => Promise<T>) => db.read((q) => read(transactionOn(q))),
+    lambdaView: <T>(read: (tx: LambdaReader) => Promise<T>) => db.read((q) => read(transactionOn(q, parsed))),
 
     async putCode(sha256, content) {
       await db.write((q) => q.run('INSERT INTO lambda_code (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [sha256, content.length, content]));

@@ -247,6 +247,7 @@ export interface ClusterStore {
 }
 
 export interface LambdaStore {
+  /** The documents lambdaGet and lambdaView return are frozen (shared between requests): copy to change. */
   lambdaGet<T>(kind: LambdaKind, key: string): Promise<T | null>;
   /** Key-ordered page of the documents whose key starts with `prefix`; `marker` is the last key seen. */
   lambdaList<T>(kind: LambdaKind, prefix: string, page: { marker?: string; maxItems?: number }): Promise<{ items: T[]; nextMarker: string | null }>;

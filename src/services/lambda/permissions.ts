@@ -45,8 +45,17 @@ export function policyObject(state: Pick<PolicyDocumentState, 'statements' | 'he
   return { ...(state.head ?? { Version: POLICY_VERSION, Id: POLICY_ID }), Statement: state.statements };
 }
 
+/** The texts of documents the store shares between reads (frozen, so the text cannot go stale). */
+const documentTexts = new WeakMap<object, string>();
+
 export function policyDocument(state: Pick<PolicyDocumentState, 'statements' | 'head'>): string {
-  return JSON.stringify(policyObject(state));
+  if (!Object.isFrozen(state)) return JSON.stringify(policyObject(state));
+  let text = documentTexts.get(state);
+  if (text === undefined) {
+    text = JSON.stringify(policyObject(state));
+    documentTexts.set(state, text);
+  }
+  return text;
 }
 
 /** The size AWS compares with 20480: UTF-8 bytes of the compact document. */
