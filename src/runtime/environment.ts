@@ -8,6 +8,8 @@ import { holdsSocket, loopbackClientSocket, peakMemoryMb, processTree } from './
 
 /** 6 MiB + 100 bytes, as the RIE accepts. */
 const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+/** How often an environment's peak memory is read again (maxMemoryMb). */
+const MEMORY_READ_MS = 200;
 /** Lambda's init phase limit. */
 const INIT_LIMIT_MS = 10_000;
 /**
@@ -128,6 +130,7 @@ export class Environment {
   private ownUid?: number;
   /** This environment's processes, once known (for the peak memory of REPORT lines). */
   private pids?: number[];
+  private memory?: { mb: number; at: number };
 
   constructor(
     readonly id: string,
@@ -349,12 +352,20 @@ export class Environment {
     this.idleTimer.unref();
   }
 
+  /**
+   * The environment's peak memory (VmHWM, which only grows), read from /proc at most every
+   * MEMORY_READ_MS: reading it on every invoke was a file read per warm invoke. A REPORT line may
+   * so show the peak of up to that long ago.
+   */
   private maxMemoryMb(): number {
     const pid = this.child?.pid;
     if (pid === undefined) return 0;
+    const now = performance.now();
+    if (this.memory && now - this.memory.at < MEMORY_READ_MS) return this.memory.mb;
     try {
       this.pids ??= processTree(pid);
-      return peakMemoryMb(this.pids);
+      this.memory = { mb: peakMemoryMb(this.pids), at: now };
+      return this.memory.mb;
     } catch {
       return 0;
     }
