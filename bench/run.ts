@@ -14,6 +14,8 @@ import { invokeBench } from './invoke.js';
 import { resourcePolicyBench } from './resourcePolicy.js';
 import { sqsBench } from './sqs.js';
 import { clusterBench } from './cluster.js';
+import { requestPathBench } from './requestPath.js';
+import { whereTimeGoes } from './whereTimeGoes.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 
@@ -86,3 +88,5 @@ await invokeBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await resourcePolicyBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await sqsBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
 await clusterBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+await requestPathBench(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
+await whereTimeGoes(Number(process.env.BENCH_HTTP_SECONDS ?? 5));
