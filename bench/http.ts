@@ -1,7 +1,8 @@
 // The HTTP load generator the server benchmarks share, and moto's server as the peer.
-// Requests are signed once and replayed: each server still verifies (or, for moto, parses)
-// every copy, and the generator does not spend the second core on signing. It is a plain
-// keep-alive node:http client with concurrent loops; a general-purpose tool (autocannon)
+// Requests are signed when they are sent (a `sign` step), as SDK traffic is: a replayed
+// signature would let the server's caches answer what a real client makes it compute. The
+// signing shares the two cores with the server. It is a plain keep-alive node:http client
+// with concurrent loops; a general-purpose tool (autocannon)
 // measured moto's development server at 3 requests/s, far below what it really serves.
 
 import { spawn, type ChildProcess } from 'node:child_process';

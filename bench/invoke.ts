@@ -78,15 +78,16 @@ export async function invokeBench(seconds: number): Promise<void> {
     cold.sort((a, b) => a - b);
     const coldMedian = cold[Math.floor(cold.length / 2)]!;
 
-    const request = await signRequest(server.endpoint, {
+    // Every request signed when it is sent, as SDK traffic is.
+    const sign = () => signRequest(server.endpoint, {
       credentials: owner, method: 'POST', path: '/2015-03-31/functions/bench-warm/invocations', body: EVENT, service: 'lambda',
       headers: { 'content-type': 'application/json' },
     });
-    const one = [[{ method: 'POST', request }]];
+    const one = [[{ method: 'POST', sign }]];
     await load(server.endpoint, one, 1); // warm-up: the environment is started and kept
     const latency = await load(server.endpoint, one, seconds);
     const throughput = [];
-    for (const n of CONNECTIONS) throughput.push({ n, result: await load(server.endpoint, Array.from({ length: n }, () => [{ method: 'POST', request }]), seconds) });
+    for (const n of CONNECTIONS) throughput.push({ n, result: await load(server.endpoint, Array.from({ length: n }, () => [{ method: 'POST', sign }]), seconds) });
     const best = Math.max(...throughput.map((t) => t.result.rps));
     const peer = await lambdaLocal(seconds);
 

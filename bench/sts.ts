@@ -4,19 +4,20 @@
 
 import { startServer, type Profile } from '../test/e2e/support.js';
 import { signRequest } from '../test/e2e/signing.js';
-import { fmt, load, MOTO_CREDENTIALS, startMoto } from './http.js';
+import { fmt, load, MOTO_CREDENTIALS, startMoto, type LoadStep } from './http.js';
 
 const BODY = 'Action=GetCallerIdentity&Version=2011-06-15';
 const CONNECTIONS = 16;
 
-async function requests(endpoint: string, credentials: Profile) {
-  const request = await signRequest(endpoint, {
+/** Every request signed when it is sent, as SDK traffic is. */
+async function requests(endpoint: string, credentials: Profile): Promise<LoadStep[][]> {
+  const sign = () => signRequest(endpoint, {
     credentials,
     body: BODY,
     service: 'sts',
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
   });
-  return Array.from({ length: CONNECTIONS }, () => [{ method: 'POST', request }]);
+  return Array.from({ length: CONNECTIONS }, () => [{ method: 'POST', sign }]);
 }
 
 export async function stsBench(seconds: number): Promise<void> {
