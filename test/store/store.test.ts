@@ -1018,6 +1018,32 @@ for (const backend of backends) {
         assert.equal(await store.acquireLease('mapping', 'node1', 3100, 4100), false, 'releasing a lease one no longer holds does nothing');
       });
     });
+
+    test('Lambda reads: frozen documents shared between reads, never older than the last committed transaction', async () => {
+      await withStore(backend, async (store) => {
+        await store.lambdaTransact(async (tx) => tx.put('policy', 'shared', { statements: [{ Sid: 'a' }] }));
+        const first = await store.lambdaGet<{ statements: { Sid: string }[] }>('policy', 'shared');
+        assert.ok(Object.isFrozen(first) && Object.isFrozen(first!.statements[0]), 'readers share the document: it is frozen all the way down');
+        assert.throws(() => first!.statements.push({ Sid: 'x' }), TypeError);
+        assert.equal(await store.lambdaGet('policy', 'shared'), first, 'an unchanged document is not parsed again');
+        const viewed = await store.lambdaView(async (tx) => tx.get('policy', 'shared'));
+        assert.equal(viewed, first);
+        await store.lambdaTransact(async (tx) => {
+          const doc = (await tx.get<{ statements: { Sid: string }[] }>('policy', 'shared'))!;
+          assert.ok(!Object.isFrozen(doc), 'a transaction reads its own copy to change');
+          doc.statements.push({ Sid: 'b' });
+          await tx.put('policy', 'shared', doc);
+        });
+        assert.deepEqual((await store.lambdaGet<{ statements: { Sid: string }[] }>('policy', 'shared'))?.statements.map((s) => s.Sid), ['a', 'b']);
+        await store.lambdaTransact(async (tx) => tx.delete('policy', 'shared'));
+        assert.equal(await store.lambdaGet('policy', 'shared'), null, 'a deleted document is gone for readers at once');
+        await assert.rejects(store.lambdaTransact(async (tx) => {
+          await tx.put('policy', 'shared', { statements: [] });
+          throw new Error('rolled back');
+        }), /rolled back/);
+        assert.equal(await store.lambdaGet('policy', 'shared'), null, 'nor does a rolled-back write reach them');
+      });
+    });
   });
 }
 
@@ -1030,6 +1056,23 @@ test('PostgreSQL: nodes opening one new database together apply each migration o
     await stores[0]!.putAccount({ accountId: OWNER, name: 'o', email: 'e', organizationId: null, parentId: null, joinedAt: AT });
     assert.equal((await stores[2]!.listAccounts()).length, 1);
     await Promise.all(stores.map((s) => s.close()));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('PostgreSQL: a document another node changed is read anew, never served from this node\'s memory', { skip: !postgresAdmin && 'no PostgreSQL' }, async () => {
+  const dir = tempDir();
+  try {
+    const location = await postgres.location(dir);
+    const [a, b] = await Promise.all([openStore(location), openStore(location)]);
+    await a.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 1 }));
+    assert.deepEqual(await b.lambdaGet('function', 'f'), { v: 1 });
+    await a.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 2 }));
+    assert.deepEqual(await b.lambdaGet('function', 'f'), { v: 2 });
+    await a.lambdaTransact(async (tx) => tx.delete('function', 'f'));
+    assert.equal(await b.lambdaGet('function', 'f'), null);
+    await Promise.all([a.close(), b.close()]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
