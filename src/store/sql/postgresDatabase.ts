@@ -120,7 +120,9 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   static async connect(url: string, maxConnections = 10): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+    // A database that does not answer at all (a host gone from the network) fails requests
+    // after 5 s instead of holding them until the client gives up.
+    const pool = new pg.Pool({ connectionString: url, max: maxConnections, connectionTimeoutMillis: 5000 });
     // A broken idle connection is the pool's to replace, not a reason to crash the node.
     pool.on('error', (e) => console.error('Latchkey: PostgreSQL connection error:', e.message));
     const client = await pool.connect();
