@@ -21,7 +21,7 @@ import { requestId as newRequestId } from '../ids.js';
 import { logsCheck } from '../logs/resources.js';
 import { PUT_LIMITS } from '../logs/events.js';
 import type { Deps } from '../operation.js';
-import { authorizeChecks } from '../pipeline.js';
+import { authorizeChecks, syncWorldRevision } from '../pipeline.js';
 
 /** How long lines wait for more to join their batch. */
 const GATHER_MS = 25;
@@ -85,6 +85,8 @@ export class LogDelivery {
   private async deliver(target: LogTarget, lines: LogLine[]): Promise<void> {
     const { deps } = this;
     const { accessKeyId } = await target.credentials();
+    // No signed request brought this node's caches up to date: a role changed on another node counts now.
+    await syncWorldRevision(deps);
     const caller = await cachedCaller(deps, accessKeyId);
     const group: LogGroupRef = { accountId: target.accountId, region: target.region, name: target.group };
     const meta = { region: target.region, requestId: newRequestId(), sourceIp: '127.0.0.1', secureTransport: true, baseUrl: deps.publicUrl(), via: 'logs' as const };

@@ -16,7 +16,7 @@ import type { QueueRecord, StoredMessage } from '../../store/sqs.js';
 import { cachedCaller } from '../caller.js';
 import type { DecisionLog } from '../decisionLog.js';
 import type { Deps, OperationContext } from '../operation.js';
-import { authorizeChecks } from '../pipeline.js';
+import { authorizeChecks, syncWorldRevision } from '../pipeline.js';
 import { receiveFrom } from '../sqs/messages.js';
 import { queueArn, queueCheck } from '../sqs/resources.js';
 import { mappingKey, settled, sqsQueueOf, type EventSourceMappingDoc } from './eventSourceMappings.js';
@@ -208,6 +208,8 @@ export class EventSourcePollers {
       throw e;
     }
     const { accessKeyId } = await inv.spec.credentials();
+    // No signed request brought this node's caches up to date: a role changed on another node counts now.
+    await syncWorldRevision(deps);
     const caller = await cachedCaller(deps, accessKeyId);
     const asRole = async (action: string) => {
       const ctx = { deps, caller, region: m.region, requestId: randomUUID(), baseUrl: env.baseUrl, input: {} } as OperationContext<unknown>;
