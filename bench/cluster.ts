@@ -16,7 +16,8 @@ import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { startServer, LAMBDA_TRUST_POLICY, type Profile, type RunningServer } from '../test/e2e/support.js';
 import { signRequest } from '../test/e2e/signing.js';
 import { freshDatabase, postgresBinaries, startPrivatePostgres } from '../test/support/postgres.js';
-import { fmt, load, roundsText, startBareServer, type LoadResult, type LoadStep, type RoundFigures } from './http.js';
+import { fmt, load, rounds, roundsText, startBareServer, type LoadResult, type LoadStep, type RoundFigures } from './http.js';
+import { statements } from './requestPath.js';
 
 const OWNER = '123456789012';
 const PARTNER = '111122223333';
@@ -32,11 +33,7 @@ async function setUp(node: RunningServer) {
     FunctionName: 'clustered', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: `arn:aws:iam::${OWNER}:role/bench-cluster`,
     Code: { ZipFile: zipSync({ 'index.js': strToU8('exports.handler = async (e) => ({ ok: true, n: e.n });\n') }) },
   }));
-  for (let i = 0; i < STATEMENTS - 1; i++) {
-    await lambda.send(new AddPermissionCommand(i % 2 === 0
-      ? { FunctionName: 'clustered', StatementId: `s3-${i}`, Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceAccount: OWNER, SourceArn: `arn:aws:s3:::uploads-${i}` }
-      : { FunctionName: 'clustered', StatementId: `org-${i}`, Action: 'lambda:InvokeFunction', Principal: '*', PrincipalOrgID: `o-other${String(i).padStart(5, '0')}` }));
-  }
+  for (const statement of statements('clustered', STATEMENTS - 1)) await lambda.send(new AddPermissionCommand(statement));
   await lambda.send(new AddPermissionCommand({ FunctionName: 'clustered', StatementId: 'partner', Action: 'lambda:InvokeFunction', Principal: PARTNER }));
 }
 
@@ -60,11 +57,7 @@ async function spread(endpoints: string[], credentials: Profile, c: Case, second
 
 async function measure(endpoints: string[], credentials: Profile, c: Case, seconds: number): Promise<RoundFigures> {
   await spread(endpoints, credentials, c, 0.5); // warm-up: caches filled, environments started
-  const results: LoadResult[] = [];
-  for (let i = 0; i < ROUNDS; i++) results.push(await spread(endpoints, credentials, c, seconds));
-  const rps = results.map((r) => r.rps).sort((a, b) => a - b);
-  const p50 = results.map((r) => r.p50).sort((a, b) => a - b);
-  return { min: rps[0]!, median: rps[1]!, max: rps[2]!, p50: p50[1]!, failed: results.reduce((n, r) => n + r.non2xx + r.errors, 0) };
+  return rounds(ROUNDS, () => spread(endpoints, credentials, c, seconds));
 }
 
 export async function clusterBench(seconds: number): Promise<void> {

@@ -6,9 +6,10 @@
 // measured moto's development server at 3 requests/s, far below what it really serves.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { RawRequest } from '../test/e2e/signing.js';
+import { freePort } from '../test/support/net.js';
 
 export interface LoadResult {
   rps: number;
@@ -83,15 +84,6 @@ export async function load(
   return { rps: latencies.length / elapsed, non2xx, errors, p50, p99, meanMs: mean };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 export async function startMoto(): Promise<{ endpoint: string; child: ChildProcess } | null> {
   const port = await freePort();
   const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
@@ -147,6 +139,6 @@ export async function startBareServer(): Promise<{ endpoint: string; close: () =
     req.on('end', () => res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
+  const { port } = server.address() as AddressInfo;
   return { endpoint: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }

@@ -24,7 +24,7 @@ const fnArn = (name: string) => `arn:aws:lambda:us-east-1:${OWNER}:function:${na
  * organizations, accounts. Up to 50, three in five carry conditions; 100 statements fill
  * Lambda's 20 KB only with one in five (a conditional statement is about 250 bytes).
  */
-function statements(name: string, count: number): AddPermissionCommandInput[] {
+export function statements(name: string, count: number): AddPermissionCommandInput[] {
   const base = { FunctionName: name, Action: 'lambda:InvokeFunction' };
   const conditional = count <= 50 ? 3 : 2;
   const every = count <= 50 ? 5 : 10;

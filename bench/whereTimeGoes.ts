@@ -21,6 +21,7 @@ import { readProfiles } from '../src/latchkeyClient.js';
 import { LAMBDA_TRUST_POLICY } from '../test/e2e/support.js';
 import { signRequest } from '../test/e2e/signing.js';
 import { load, type LoadStep } from './http.js';
+import { statements } from './requestPath.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.js', import.meta.url));
 const OWNER = '123456789012';
@@ -111,11 +112,7 @@ async function setUp(endpoint: string, credentials: { accessKeyId: string; secre
     FunctionName: 'where', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: `arn:aws:iam::${OWNER}:role/where`,
     Code: { ZipFile: zipSync({ 'index.js': strToU8('exports.handler = async (e) => ({ ok: true });\n') }) },
   }));
-  for (let i = 0; i < 100; i++) {
-    await lambda.send(new AddPermissionCommand(i % 10 === 0
-      ? { FunctionName: 'where', StatementId: `s${i}`, Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceAccount: OWNER, SourceArn: `arn:aws:s3:::up-${i}` }
-      : { FunctionName: 'where', StatementId: `a${i}`, Action: 'lambda:InvokeFunction', Principal: String(100000000000 + i) }));
-  }
+  for (const statement of statements('where', 100)) await lambda.send(new AddPermissionCommand(statement));
 }
 
 const measure = async (endpoint: string, step: LoadStep, connections: number, seconds: number) => {

@@ -141,12 +141,16 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   // The secret behind a key changes only through IAM writes (which bump the revision); STS
-  // creates new keys rather than changing old ones. So lookups are kept per revision. Every
-  // signed request comes through here first, so this is where the revision is brought up to
-  // date with the other nodes'.
+  // creates new keys rather than changing old ones. So lookups are kept per revision.
   const known = new Map<string, { revision: number; credentials: SigningCredentials | undefined }>();
+  // Every signed request is verified with `lookup`, so that is where the revision is brought up
+  // to date with the other nodes' (once per request). The early check before a body is read
+  // uses `cachedLookup`: a key revoked elsewhere that passes it is refused by `lookup` after.
   const lookup = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
     await syncWorldRevision(deps);
+    return cachedLookup(accessKeyId);
+  };
+  const cachedLookup = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
     const hit = known.get(accessKeyId);
     if (hit && hit.revision === deps.revision.value) return hit.credentials;
     const revision = deps.revision.value;
@@ -182,7 +186,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     if (rawPath.startsWith(LATCHKEY_PATH) || rawPath.startsWith('/console') || rawPath.startsWith(CODE_PATH)) return;
     if (matchFunctionUrl(request.headers.host, rawPath)) return;
     const signed = { ...signedRequestOf(request), body: Buffer.alloc(0) };
-    const auth = await verifySigV4(signed, lookup, deps.now(), { beforeSignature: true });
+    const auth = await verifySigV4(signed, cachedLookup, deps.now(), { beforeSignature: true });
     if (auth.ok) return;
     const endpoint = endpointFor(signed);
     const requestId = newRequestId();
@@ -245,6 +249,9 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   app.addHook('onListen', async () => {
     void eventSources.resumeAll().catch((e: unknown) => console.error('Latchkey: resuming event source mappings failed:', e));
   });
+  // Lines still gathering for CloudWatch Logs are stored before the server stops listening
+  // (their delivery names the server's URL, which a closed server no longer has).
+  app.addHook('preClose', async () => deps.logDelivery?.drain());
   app.addHook('onClose', async () => eventSources.close());
   return { app, deps };
 }

@@ -89,7 +89,6 @@ async function userId(q: Queries, accountId: string, userName: string): Promise<
   return (await findPrincipal(q, accountId, 'user', userName)).id;
 }
 
-
 const taken = (accessKeyId: string) => new StoreError('AlreadyExists', `Access key ${accessKeyId} already exists.`);
 
 export function credentialsStore(db: SqlDatabase): CredentialsStore {

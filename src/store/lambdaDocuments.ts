@@ -110,7 +110,7 @@ export function lambdaDocumentsStore(db: SqlDatabase): LambdaStore {
     lambdaView: <T>(read: (tx: LambdaReader) => Promise<T>) => db.read((q) => read(transactionOn(q, parsed))),
 
     async putCode(sha256, content) {
-      await db.write((q) => q.run('INSERT INTO lambda_code (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [sha256, content.length, content]));
+      await db.run('INSERT INTO lambda_code (sha256, size, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING', [sha256, content.length, content]);
     },
 
     async getCode(sha256) {

@@ -1047,33 +1047,36 @@ for (const backend of backends) {
   });
 }
 
-test('PostgreSQL: nodes opening one new database together apply each migration once', { skip: !postgresAdmin && 'no PostgreSQL' }, async () => {
+/** `nodes` stores opened together on one new PostgreSQL database, as that many Latchkey nodes would be; closed after. */
+async function withPostgresNodes(nodes: number, fn: (stores: Store[]) => Promise<void>): Promise<void> {
   const dir = tempDir();
+  const location = await postgres.location(dir);
+  const stores = await Promise.all(Array.from({ length: nodes }, () => openStore(location)));
   try {
-    const location = await postgres.location(dir);
-    const stores = await Promise.all([1, 2, 3].map(() => openStore(location)));
+    await fn(stores);
+  } finally {
+    await Promise.all(stores.map((s) => s.close()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const needsPostgres = { skip: !postgresAdmin && 'no PostgreSQL' };
+
+test('PostgreSQL: nodes opening one new database together apply each migration once', needsPostgres, async () => {
+  await withPostgresNodes(3, async (stores) => {
     for (const store of stores) assert.equal(await store.worldRevision(), 0);
     await stores[0]!.putAccount({ accountId: OWNER, name: 'o', email: 'e', organizationId: null, parentId: null, joinedAt: AT });
     assert.equal((await stores[2]!.listAccounts()).length, 1);
-    await Promise.all(stores.map((s) => s.close()));
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 });
 
-test('PostgreSQL: a document another node changed is read anew, never served from this node\'s memory', { skip: !postgresAdmin && 'no PostgreSQL' }, async () => {
-  const dir = tempDir();
-  try {
-    const location = await postgres.location(dir);
-    const [a, b] = await Promise.all([openStore(location), openStore(location)]);
-    await a.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 1 }));
-    assert.deepEqual(await b.lambdaGet('function', 'f'), { v: 1 });
-    await a.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 2 }));
-    assert.deepEqual(await b.lambdaGet('function', 'f'), { v: 2 });
-    await a.lambdaTransact(async (tx) => tx.delete('function', 'f'));
-    assert.equal(await b.lambdaGet('function', 'f'), null);
-    await Promise.all([a.close(), b.close()]);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+test('PostgreSQL: a document another node changed is read anew, never served from this node\'s memory', needsPostgres, async () => {
+  await withPostgresNodes(2, async ([a, b]) => {
+    await a!.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 1 }));
+    assert.deepEqual(await b!.lambdaGet('function', 'f'), { v: 1 });
+    await a!.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 2 }));
+    assert.deepEqual(await b!.lambdaGet('function', 'f'), { v: 2 });
+    await a!.lambdaTransact(async (tx) => tx.delete('function', 'f'));
+    assert.equal(await b!.lambdaGet('function', 'f'), null);
+  });
 });

@@ -181,7 +181,8 @@ export class EventSourcePollers {
       if (!stored) return;
       const m = settled(stored, deps.now().getTime());
       if (!m.Enabled) return;
-      if (!(await this.holdLease(key).catch(() => false))) {
+      // A lease held is kept by renewLeases; only a node without it asks each time round.
+      if (!this.leased.has(key) && !(await this.holdLease(key).catch(() => false))) {
         await sleep(DISCOVER_MS, signal);
         continue;
       }

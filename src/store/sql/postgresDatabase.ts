@@ -25,7 +25,7 @@ const RETRIES = 20;
 const converted = new Map<string, { text: string; names: string[] | null; statement: string | undefined }>();
 const PREPARED_MAX = 500;
 
-export function toPostgres(sql: string): { text: string; names: string[] | null; statement: string | undefined } {
+function toPostgres(sql: string): { text: string; names: string[] | null; statement: string | undefined } {
   let hit = converted.get(sql);
   if (hit) return hit;
   const names: string[] = [];
@@ -68,7 +68,7 @@ function values(names: string[] | null, params: Params | undefined): unknown[] {
  * PostgreSQL's SQLSTATEs as the store reports them. Anything else thrown inside a transaction
  * (a StoreError, the AwsError a Lambda callback throws) passes through unchanged.
  */
-export function translatePostgresError(err: unknown, ctx: ErrorContext): Error {
+function translatePostgresError(err: unknown, ctx: ErrorContext): Error {
   if (!(err instanceof pg.DatabaseError)) return err instanceof Error ? err : new Error(String(err));
   if (err.code === '23505') return new StoreError('AlreadyExists', ctx.exists ?? 'The entity already exists.');
   if (err.code === '23503') {
@@ -131,15 +131,15 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   all<R>(sql: string, params?: Params): Promise<R[]> {
-    return this.direct.all<R>(sql, params).catch((e: unknown) => { throw translatePostgresError(e, {}); });
+    return this.guard(this.direct.all<R>(sql, params));
   }
 
   get<R>(sql: string, params?: Params): Promise<R | undefined> {
-    return this.direct.get<R>(sql, params).catch((e: unknown) => { throw translatePostgresError(e, {}); });
+    return this.guard(this.direct.get<R>(sql, params));
   }
 
   value<V>(sql: string, params?: Params): Promise<V | undefined> {
-    return this.direct.value<V>(sql, params).catch((e: unknown) => { throw translatePostgresError(e, {}); });
+    return this.guard(this.direct.value<V>(sql, params));
   }
 
   /**
@@ -148,7 +148,14 @@ export class PostgresDatabase implements SqlDatabase {
    * round trip, where a transaction takes three.
    */
   run(sql: string, params?: Params): Promise<number> {
-    return this.direct.run(sql, params).catch((e: unknown) => { throw translatePostgresError(e, {}); });
+    return this.guard(this.direct.run(sql, params));
+  }
+
+  /** A statement outside any transaction fails with the store's errors, never pg's. */
+  private guard<T>(p: Promise<T>): Promise<T> {
+    return p.catch((e: unknown) => {
+      throw translatePostgresError(e, {});
+    });
   }
 
   async write<T>(fn: (q: Queries) => Promise<T>, ctx: ErrorContext = {}): Promise<T> {
@@ -166,9 +173,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', fn).catch((e: unknown) => {
-      throw translatePostgresError(e, {});
-    });
+    return this.guard(this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', fn));
   }
 
   /**
@@ -176,12 +181,10 @@ export class PostgresDatabase implements SqlDatabase {
    * them (a SERIALIZABLE snapshot taken before the wait would not).
    */
   schema<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN', async (q) => {
+    return this.guard(this.transaction('BEGIN', async (q) => {
       await q.value('SELECT pg_advisory_xact_lock(7270731)');
       return fn(q);
-    }).catch((e: unknown) => {
-      throw translatePostgresError(e, {});
-    });
+    }));
   }
 
   /** A session-level advisory lock, held on a connection of its own while `fn` runs. */

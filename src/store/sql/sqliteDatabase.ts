@@ -29,7 +29,7 @@ function args(params: Params | undefined): unknown[] {
 }
 
 /** Turns anything thrown inside the store into a StoreError or a plain Error: never an SqliteError. */
-export function translateSqliteError(err: unknown, ctx: ErrorContext): Error {
+function translateSqliteError(err: unknown, ctx: ErrorContext): Error {
   if (err instanceof StoreError) return err;
   if (err instanceof Database.SqliteError) {
     switch (err.code) {
@@ -165,11 +165,6 @@ export class SqliteDatabase implements SqlDatabase {
     } catch (e) {
       throw translateSqliteError(e, {});
     }
-  }
-
-  /** Runs `sql` (several statements) outside any transaction: the schema's pragmas and migrations. */
-  exec(sql: string): void {
-    this.writer.exec(sql);
   }
 
   async close(): Promise<void> {
