@@ -4,6 +4,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { CHANNEL_FD, encodeFrame, FrameReader, type Frame } from './channel.js';
 import { holdsSocket, loopbackClientSocket, peakMemoryMb, processTree } from './processes.js';
 
 /** 6 MiB + 100 bytes, as the RIE accepts. */
@@ -30,6 +31,7 @@ const twoTurns = () => new Promise<void>((resolve) => setImmediate(() => setImme
  */
 export const OUTPUT_FENCE_HEADER = 'latchkey-output-bytes';
 const OUTPUT_FENCE_MAX_MS = 2_000;
+const ACCEPTED = { status: 202, body: { status: 'OK' } };
 
 export interface Invocation {
   requestId: string;
@@ -81,6 +83,8 @@ export interface LaunchPlan {
    * (sandbox.ts): the Runtime API then knows its client by the connection's owner alone.
    */
   ownUid?: number;
+  /** The runtime client speaks the private channel on CHANNEL_FD (channel.ts): Latchkey's own bootstraps. */
+  channel?: boolean;
 }
 
 export type EnvironmentState = 'starting' | 'idle' | 'busy' | 'finishing' | 'dead';
@@ -105,6 +109,21 @@ interface Current {
   resolve: (result: RunResult) => void;
 }
 
+/** Where the runtime waits for its next invocation: a held `GET /runtime/invocation/next`, or the channel. */
+type NextWaiter = http.ServerResponse | 'channel';
+
+/** A result from the runtime, as a Runtime API POST or a channel frame brings it. */
+interface RuntimePost {
+  kind: 'response' | 'error' | 'initError';
+  requestId?: string;
+  body: Buffer;
+  /** Longer than MAX_RESPONSE_BYTES: `body` holds none of it. */
+  tooLarge: boolean;
+  errorType?: string;
+  /** The bytes the runtime says it has written to stdout and stderr (OUTPUT_FENCE_HEADER). */
+  written?: { out: number; err: number };
+}
+
 export class Environment {
   state: EnvironmentState = 'starting';
   /** Taken by the manager for an invocation that has not reached run() yet. */
@@ -116,7 +135,8 @@ export class Environment {
   served = 0;
   private child?: ChildProcess;
   private server?: http.Server;
-  private pendingNext?: http.ServerResponse;
+  private channel?: Socket;
+  private pendingNext?: NextWaiter;
   private current?: Current;
   private spawnedAt = 0;
   /** Bytes received so far from stdout and from stderr: for OUTPUT_FENCE_HEADER, and without it the log settles once a poll phase adds none. */
@@ -163,7 +183,7 @@ export class Environment {
     const child = spawn(launch.command, launch.args, {
       cwd: launch.cwd,
       env: launch.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: launch.channel ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
       detached: true,   // own process group: killed as a whole, deaf to the terminal's signals
       ...(launch.uid !== undefined ? { uid: launch.uid } : {}),
       ...(launch.gid !== undefined ? { gid: launch.gid } : {}),
@@ -176,6 +196,7 @@ export class Environment {
     };
     child.stdout?.on('data', onData('out'));
     child.stderr?.on('data', onData('err'));
+    if (launch.channel) this.openChannel(child.stdio[CHANNEL_FD] as Socket);
     child.on('error', (err) => this.exited(`Runtime exited with error: ${err.message}`));
     child.on('close', (code, signal) => {
       if (signal) this.exited(`Runtime exited with error: signal: ${signal === 'SIGKILL' ? 'killed' : signal}`);
@@ -234,6 +255,7 @@ export class Environment {
     this.state = 'dead';
     this.wakeOutputWaiters();
     this.kill();
+    this.channel?.destroy();
     if (this.server) {
       this.server.closeAllConnections();
       this.server.close();
@@ -294,23 +316,31 @@ export class Environment {
     void this.settle(current, { kind: 'timeout' }, true);
   }
 
-  private deliver(res: http.ServerResponse, current: Current): void {
+  private deliver(to: NextWaiter, current: Current): void {
     const { inv } = current;
     clearTimeout(current.timer);
     current.delivered = true;
     current.deliveredAt = performance.now();
     current.startedAt = Date.now();
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      'Lambda-Runtime-Aws-Request-Id': inv.requestId,
-      'Lambda-Runtime-Deadline-Ms': String(Date.now() + inv.timeoutMs),
-      'Lambda-Runtime-Invoked-Function-Arn': inv.invokedFunctionArn,
-      'Lambda-Runtime-Trace-Id': inv.traceId,
-      'Content-Length': String(inv.payload.length),
-    };
-    if (inv.clientContext) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
-    res.writeHead(200, headers);
-    res.end(inv.payload);
+    const deadlineMs = Date.now() + inv.timeoutMs;
+    if (to === 'channel') {
+      this.sendFrame({
+        type: 'invocation', requestId: inv.requestId, deadlineMs, invokedFunctionArn: inv.invokedFunctionArn, traceId: inv.traceId,
+        ...(inv.clientContext ? { clientContext: inv.clientContext } : {}),
+      }, inv.payload);
+    } else {
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json',
+        'Lambda-Runtime-Aws-Request-Id': inv.requestId,
+        'Lambda-Runtime-Deadline-Ms': String(deadlineMs),
+        'Lambda-Runtime-Invoked-Function-Arn': inv.invokedFunctionArn,
+        'Lambda-Runtime-Trace-Id': inv.traceId,
+        'Content-Length': String(inv.payload.length),
+      };
+      if (inv.clientContext) headers['Lambda-Runtime-Client-Context'] = inv.clientContext;
+      to.writeHead(200, headers);
+      to.end(inv.payload);
+    }
     current.timer = setTimeout(() => this.timedOut(current), inv.timeoutMs);
   }
 
@@ -463,44 +493,87 @@ export class Environment {
       else chunks.push(c);
     });
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const current = this.current;
       const errorType = req.headers['lambda-runtime-function-error-type'];
-      const errorBody = () => body.length ? body
-        : Buffer.from(JSON.stringify({ errorMessage: 'Unknown application error occurred', errorType: typeof errorType === 'string' ? errorType : 'Unhandled' }));
-      if (initError) {
-        if (current && !current.done && !current.delivered && current.cold) {
-          reply(202, { status: 'OK' });
-          void this.settle(current, { kind: 'initError', body: errorBody() });
-        } else if (!current && this.served === 0) {
-          reply(202, { status: 'OK' });
-          this.stop();
-        } else {
-          reply(403, { errorType: 'InvalidStateTransition', errorMessage: 'State transition from Ready to InitError failed for runtime. Error: State transition is not allowed' });
-        }
-        return;
-      }
-      const [, requestId, kind] = invocation as RegExpExecArray;
-      if (!current || current.done || !current.delivered || current.inv.requestId !== requestId) {
-        reply(400, { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' });
-        return;
-      }
-      if (tooLarge) {
-        reply(413, { errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, errorType: 'RequestEntityTooLarge' });
-        const message = `Response payload size exceeded maximum allowed payload size (6291556 bytes).`;
-        void this.settle(current, { kind: 'error', body: Buffer.from(JSON.stringify({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: message })) });
-        return;
-      }
-      reply(202, { status: 'OK' });
       const fence = /^(\d+) (\d+)$/.exec(String(req.headers[OUTPUT_FENCE_HEADER] ?? ''));
-      const written = fence ? { out: Number(fence[1]), err: Number(fence[2]) } : undefined;
-      void this.settle(current, kind === 'response' ? { kind: 'response', body } : { kind: 'error', body: errorBody() }, false, written);
+      const answer = this.posted({
+        kind: invocation ? (invocation[2] as 'response' | 'error') : 'initError',
+        ...(invocation ? { requestId: invocation[1] } : {}),
+        body: Buffer.concat(chunks),
+        tooLarge,
+        ...(typeof errorType === 'string' ? { errorType } : {}),
+        ...(fence ? { written: { out: Number(fence[1]), err: Number(fence[2]) } } : {}),
+      });
+      reply(answer.status, answer.body);
     });
   }
 
-  private next(res: http.ServerResponse): void {
+  /** Takes a result from the runtime, as the Runtime API would: what it answers, and what follows. */
+  private posted(post: RuntimePost): { status: number; body: unknown } {
+    const current = this.current;
+    const errorBody = () => post.body.length ? post.body
+      : Buffer.from(JSON.stringify({ errorMessage: 'Unknown application error occurred', errorType: post.errorType ?? 'Unhandled' }));
+    if (post.kind === 'initError') {
+      if (current && !current.done && !current.delivered && current.cold) {
+        void this.settle(current, { kind: 'initError', body: errorBody() });
+      } else if (!current && this.served === 0) {
+        // After the answer has gone out.
+        queueMicrotask(() => this.stop());
+      } else {
+        return { status: 403, body: { errorType: 'InvalidStateTransition', errorMessage: 'State transition from Ready to InitError failed for runtime. Error: State transition is not allowed' } };
+      }
+      return ACCEPTED;
+    }
+    if (!current || current.done || !current.delivered || current.inv.requestId !== post.requestId) {
+      return { status: 400, body: { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' } };
+    }
+    if (post.tooLarge) {
+      const message = `Response payload size exceeded maximum allowed payload size (6291556 bytes).`;
+      void this.settle(current, { kind: 'error', body: Buffer.from(JSON.stringify({ errorType: 'Function.ResponseSizeTooLarge', errorMessage: message })) });
+      return { status: 413, body: { errorMessage: `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`, errorType: 'RequestEntityTooLarge' } };
+    }
+    void this.settle(current, post.kind === 'response' ? { kind: 'response', body: post.body } : { kind: 'error', body: errorBody() }, false, post.written);
+    return ACCEPTED;
+  }
+
+  // ---- the private channel (channel.ts)
+  private openChannel(socket: Socket): void {
+    this.channel = socket;
+    const reader = new FrameReader(MAX_RESPONSE_BYTES, (frame) => this.frame(frame), () => this.stop());
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    // The process's end is reported by the child; a channel error only means it is going.
+    socket.on('error', () => undefined);
+  }
+
+  private sendFrame(head: Record<string, unknown>, body?: Buffer): void {
+    const socket = this.channel;
+    if (!socket || socket.destroyed) return;
+    const [start, rest] = encodeFrame(head, body);
+    socket.cork();
+    socket.write(start);
+    if (rest.length) socket.write(rest);
+    socket.uncork();
+  }
+
+  private frame({ head, body, tooLarge }: Frame): void {
+    const type = head.type;
+    if (type === 'next') return this.next('channel');
+    if (type !== 'response' && type !== 'error' && type !== 'initError') return this.stop();
+    const output = head.output;
+    const written = Array.isArray(output) && typeof output[0] === 'number' && typeof output[1] === 'number' ? { out: output[0], err: output[1] } : undefined;
+    this.posted({
+      kind: type,
+      ...(typeof head.requestId === 'string' ? { requestId: head.requestId } : {}),
+      body,
+      tooLarge,
+      ...(typeof head.errorType === 'string' ? { errorType: head.errorType } : {}),
+      ...(written ? { written } : {}),
+    });
+  }
+
+  private next(res: NextWaiter): void {
     if (this.initDurationMs === undefined) this.initDurationMs = performance.now() - this.spawnedAt;
     if (this.state === 'dead') {
+      if (res === 'channel') return;
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ errorMessage: 'Internal Server Error', errorType: 'InternalServerError' }));
       return;
@@ -511,9 +584,11 @@ export class Environment {
       return;
     }
     this.pendingNext = res;
-    res.on('close', () => {
-      if (this.pendingNext === res) this.pendingNext = undefined;
-    });
+    if (res !== 'channel') {
+      res.on('close', () => {
+        if (this.pendingNext === res) this.pendingNext = undefined;
+      });
+    }
     if (!current && (this.state === 'finishing' || this.state === 'starting')) {
       if (this.retired) {
         this.stop();

@@ -349,6 +349,7 @@ export class RuntimeManager {
         command,
         args,
         cwd: taskRoot,
+        channel: kind !== 'provided',
         env: buildEnvironment({
           kind, runtime: spec.runtime, functionName: spec.functionName, version: spec.version, memorySize: spec.memorySize,
           handler: spec.handler, region: spec.region, taskRoot, optDir, runtimeDir, runtimeApi, logStreamName: streamName, logging: spec.logging,

@@ -419,6 +419,56 @@ done
   });
 });
 
+describe('the private channel of the Node and Python bootstraps (fd 3) in a hostile function\'s hands', () => {
+  const HOSTILE = `
+const fs = require('fs');
+const frame = (head, bodyBytes) => {
+  const json = Buffer.from(JSON.stringify(head));
+  const sizes = Buffer.alloc(8);
+  sizes.writeUInt32BE(json.length, 0);
+  sizes.writeUInt32BE(bodyBytes, 4);
+  return Buffer.concat([sizes, json]);
+};
+exports.garbage = async () => { fs.writeSync(3, Buffer.from('POST /2018-06-01/runtime/invocation/x/response HTTP/1.1\\r\\n\\r\\n')); await new Promise(() => {}); };
+exports.forged = async () => {
+  fs.writeSync(3, Buffer.concat([frame({ type: 'response', requestId: 'someone-else' }, 6), Buffer.from('"fake"')]));
+  return 'mine';
+};
+exports.huge = async (event, context) => {
+  fs.writeSync(3, frame({ type: 'response', requestId: context.awsRequestId }, 0xffffffff));
+  for (let i = 0; i < 8; i++) fs.writeSync(3, Buffer.alloc(1024 * 1024, 0x41));
+  await new Promise(() => {});
+};
+exports.fine = async () => 'fine';
+`;
+
+  test('a write that is not a frame ends its own environment, nothing else', async () => {
+    const spec = fn('channel-garbage', { 'index.js': HOSTILE }, { handler: 'index.garbage' });
+    const result = await invoke(spec);
+    assert.equal(result.functionError, 'Unhandled');
+    assert.equal(json(result).errorType, 'Runtime.ExitError');
+    assert.equal(manager.environments(spec.functionArn).length, 0);
+    assert.equal(json(await invoke({ ...spec, handler: 'index.fine' })) as unknown, 'fine');
+  });
+
+  test('a response for another request id is ignored; its own result stands', async () => {
+    const spec = fn('channel-forged', { 'index.js': HOSTILE }, { handler: 'index.forged' });
+    const result = await invoke(spec);
+    assert.equal(result.functionError, undefined);
+    assert.equal(json(result) as unknown, 'mine');
+  });
+
+  test('a response that says it is 4 GiB is refused at once and its bytes are not kept', async () => {
+    const spec = fn('channel-huge', { 'index.js': HOSTILE }, { handler: 'index.huge', timeout: 30 });
+    const started = Date.now();
+    const result = await invoke(spec);
+    assert.ok(Date.now() - started < 10_000, 'not left to time out');
+    assert.equal(result.functionError, 'Unhandled');
+    assert.equal(json(result).errorType, 'Function.ResponseSizeTooLarge');
+    assert.equal(json(await invoke({ ...spec, handler: 'index.fine' })) as unknown, 'fine');
+  });
+});
+
 describe('unsupported runtimes', () => {
   test('RuntimeNotAvailable', async () => {
     await assert.rejects(invoke(fn('java', { 'x': 'y' }, { runtime: 'java21' })), RuntimeNotAvailable);

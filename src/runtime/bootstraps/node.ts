@@ -5,7 +5,7 @@
 // It is compiled by tsc like the rest of src/ and runs as dist/src/runtime/bootstraps/node.js.
 // It must import nothing but Node's built-ins.
 import fs from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import util from 'node:util';
 import { createRequire, register } from 'node:module';
@@ -15,13 +15,20 @@ import { pathToFileURL } from 'node:url';
 type Handler = (event: unknown, context: unknown, callback: (err?: unknown, value?: unknown) => void) => unknown;
 type Outcome = { ok: true; value: unknown; raw?: Buffer } | { ok: false; error: unknown };
 
+/** What Latchkey sends with an invocation: the Runtime API's `Lambda-Runtime-*` headers, as fields. */
+interface InvocationHead {
+  requestId: string;
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId?: string;
+  clientContext?: string;
+  cognitoIdentity?: string;
+  tenantId?: string;
+}
+
 const env = process.env;
-const runtimeApi = env.AWS_LAMBDA_RUNTIME_API ?? '';
 const taskRoot = env.LAMBDA_TASK_ROOT ?? process.cwd();
 const handlerString = env._HANDLER ?? '';
-// One connection for the whole life of the environment, as the RIC keeps: a new TCP connection per
-// Runtime API call (two per invocation) cost more than the rest of a warm invoke.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 let currentRequestId: string | undefined;
 
@@ -79,25 +86,55 @@ function countWrites(stream: NodeJS.WriteStream, key: 'out' | 'err'): void {
 countWrites(process.stdout, 'out');
 countWrites(process.stderr, 'err');
 
-// ---- Runtime API client
-async function request(method: string, urlPath: string, body?: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  // Output still queued in this process when a result goes out arrives after it; Latchkey waits for it by these counts.
-  if (method === 'POST') headers = { ...headers, 'latchkey-output-bytes': `${written.out} ${written.err}` };
-  const [host, port] = runtimeApi.split(':');
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host, port: Number(port), method, path: `/2018-06-01${urlPath}`, agent,
-      headers: body ? { 'content-type': 'application/json', 'content-length': String(body.length), ...headers } : headers,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+// ---- Latchkey's private channel on fd 3 (src/runtime/channel.ts): what the Runtime API carries,
+// as frames — the byte lengths of a JSON head and of a body (uint32, big-endian), the head, the body.
+const channel = new net.Socket({ fd: 3, readable: true, writable: true });
+// Without Latchkey on the other end there is nothing left to do.
+channel.on('error', () => process.exit(1));
+channel.on('end', () => process.exit(1));
+let inbox: Buffer[] = [];
+let inboxBytes = 0;
+let wake: (() => void) | undefined;
+channel.on('data', (chunk: Buffer) => {
+  inbox.push(chunk);
+  inboxBytes += chunk.length;
+  wake?.();
+});
+
+async function readBytes(n: number): Promise<Buffer> {
+  while (inboxBytes < n) await new Promise<void>((resolve) => { wake = resolve; });
+  wake = undefined;
+  const all = inbox.length === 1 ? inbox[0]! : Buffer.concat(inbox);
+  inbox = all.length > n ? [all.subarray(n)] : [];
+  inboxBytes -= n;
+  return all.subarray(0, n);
 }
+
+async function receive(): Promise<{ head: InvocationHead; body: Buffer }> {
+  // Waiting for work keeps the process alive; a running handler's empty event loop must not be kept alive by it.
+  channel.ref();
+  const sizes = await readBytes(8);
+  const head = JSON.parse((await readBytes(sizes.readUInt32BE(0))).toString('utf8')) as InvocationHead;
+  const body = await readBytes(sizes.readUInt32BE(4));
+  channel.unref();
+  return { head, body };
+}
+
+/** Sends frames in one write; results carry how many bytes this process has written to stdout and stderr so far (environment.ts waits for them). */
+function send(...frames: [Record<string, unknown>, Buffer?][]): Promise<void> {
+  const parts: Buffer[] = [];
+  for (const [head, body] of frames) {
+    const json = Buffer.from(JSON.stringify(head.type === 'next' ? head : { ...head, output: [written.out, written.err] }));
+    const sizes = Buffer.allocUnsafe(8);
+    sizes.writeUInt32BE(json.length, 0);
+    sizes.writeUInt32BE(body?.length ?? 0, 4);
+    parts.push(sizes, json);
+    if (body?.length) parts.push(body);
+  }
+  return new Promise((resolve, reject) => channel.write(Buffer.concat(parts), (e) => (e ? reject(e) : resolve())));
+}
+
+const NEXT: [Record<string, unknown>] = [{ type: 'next' }];
 
 function toRapidResponse(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
   const e = error as { name?: unknown; message?: unknown; stack?: unknown } | null;
@@ -112,16 +149,18 @@ async function postInitError(error: unknown): Promise<never> {
   const body = toRapidResponse(error);
   console.error('Uncaught Exception \t' + JSON.stringify({ errorType: body.errorType, errorMessage: body.errorMessage, stack: body.trace }));
   try {
-    await request('POST', '/runtime/init/error', Buffer.from(JSON.stringify(body)), { 'lambda-runtime-function-error-type': body.errorType });
+    await send([{ type: 'initError', errorType: body.errorType }, Buffer.from(JSON.stringify(body))]);
   } finally {
     process.exit(129);
   }
 }
 
-async function postInvokeError(requestId: string, error: unknown): Promise<void> {
+/** Reports an invocation's error; `thenNext`: and asks for the next invocation in the same write. */
+async function postInvokeError(requestId: string, error: unknown, thenNext: boolean): Promise<void> {
   const body = toRapidResponse(error);
   console.error('Invoke Error \t' + JSON.stringify({ errorType: body.errorType, errorMessage: body.errorMessage, stack: body.trace }));
-  await request('POST', `/runtime/invocation/${requestId}/error`, Buffer.from(JSON.stringify(body)));
+  const result: [Record<string, unknown>, Buffer] = [{ type: 'error', requestId, errorType: body.errorType }, Buffer.from(JSON.stringify(body))];
+  await (thenNext ? send(result, NEXT) : send(result));
 }
 
 // ---- handler loading (§4.1)
@@ -267,17 +306,12 @@ function invokeHandler(handler: Handler, event: unknown, context: Record<string,
   });
 }
 
-function makeContext(headers: http.IncomingHttpHeaders): Record<string, unknown> {
-  const header = (name: string) => {
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  const parse = (name: string, what: string) => {
-    const text = header(name);
+function makeContext(head: InvocationHead): Record<string, unknown> {
+  const parse = (text: string | undefined, what: string) => {
     if (!text) return undefined;
     try { return JSON.parse(text) as unknown; } catch { throw new Error(`Cannot parse ${what} as json`); }
   };
-  const deadline = Number(header('lambda-runtime-deadline-ms'));
+  const deadline = Number(head.deadlineMs);
   let waits = true;
   const context: Record<string, unknown> = {};
   Object.defineProperty(context, 'callbackWaitsForEmptyEventLoop', {
@@ -290,28 +324,28 @@ function makeContext(headers: http.IncomingHttpHeaders): Record<string, unknown>
     memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
-    clientContext: parse('lambda-runtime-client-context', 'ClientContext'),
-    identity: parse('lambda-runtime-cognito-identity', 'CognitoIdentity'),
-    invokedFunctionArn: header('lambda-runtime-invoked-function-arn'),
-    awsRequestId: header('lambda-runtime-aws-request-id'),
-    tenantId: header('lambda-runtime-aws-tenant-id'),
+    clientContext: parse(head.clientContext, 'ClientContext'),
+    identity: parse(head.cognitoIdentity, 'CognitoIdentity'),
+    invokedFunctionArn: head.invokedFunctionArn,
+    awsRequestId: head.requestId,
+    tenantId: head.tenantId,
     getRemainingTimeInMillis: () => deadline - Date.now(),
   });
   return context;
 }
 
 async function loop(handler: Handler): Promise<never> {
+  await send(NEXT);
   for (;;) {
-    const next = await request('GET', '/runtime/invocation/next');
-    if (next.status !== 200) throw new Error(`Failed to get next invocation: ${next.status}`);
-    const requestId = String(next.headers['lambda-runtime-aws-request-id'] ?? '');
+    const next = await receive();
+    const requestId = String(next.head.requestId ?? '');
     currentRequestId = requestId;
-    const trace = next.headers['lambda-runtime-trace-id'];
+    const trace = next.head.traceId;
     if (typeof trace === 'string') env._X_AMZN_TRACE_ID = trace;
     else delete env._X_AMZN_TRACE_ID;
     let outcome: Outcome;
     try {
-      const context = makeContext(next.headers);
+      const context = makeContext(next.head);
       const text = next.body.toString('utf8');
       const event = text.length ? JSON.parse(text) as unknown : {};
       outcome = await invokeHandler(handler, event, context);
@@ -323,12 +357,12 @@ async function loop(handler: Handler): Promise<never> {
       try {
         body = outcome.raw ?? Buffer.from(JSON.stringify(outcome.value === undefined ? null : outcome.value) ?? 'null');
       } catch (error) {
-        await postInvokeError(requestId, error);
+        await postInvokeError(requestId, error, true);
         continue;
       }
-      await request('POST', `/runtime/invocation/${requestId}/response`, body);
+      await send([{ type: 'response', requestId }, body], NEXT);
     } else {
-      await postInvokeError(requestId, outcome.error);
+      await postInvokeError(requestId, outcome.error, true);
     }
     currentRequestId = undefined;
   }
@@ -340,7 +374,7 @@ function fatal(code: number) {
     if (dying) process.exit(code);
     dying = true;
     const requestId = currentRequestId;
-    const post = requestId ? postInvokeError(requestId, error) : postInitError(error);
+    const post = requestId ? postInvokeError(requestId, error, false) : postInitError(error);
     void post.catch(() => undefined).finally(() => process.exit(code));
   };
 }

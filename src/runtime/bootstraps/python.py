@@ -8,18 +8,17 @@ import logging
 import os
 import sys
 import time
+import struct
 import traceback
-import http.client
 
-API_HOST, API_PORT = os.environ['AWS_LAMBDA_RUNTIME_API'].rsplit(':', 1)
 TASK_ROOT = os.environ.get('LAMBDA_TASK_ROOT', os.getcwd())
 HANDLER = os.environ.get('_HANDLER', '')
 current_request_id = None
 
 
 class CountingStream:
-    """sys.stdout / sys.stderr, counting the bytes written: sent with each result in the
-    Latchkey-Output-Bytes header so that Latchkey waits for all of an invocation's output
+    """sys.stdout / sys.stderr, counting the bytes written: sent with each result so that
+    Latchkey waits for all of an invocation's output
     before it closes the invocation's log (environment.ts OUTPUT_FENCE_HEADER)."""
 
     def __init__(self, inner):
@@ -43,32 +42,38 @@ _stdout = sys.stdout = CountingStream(sys.stdout)
 _stderr = sys.stderr = CountingStream(sys.stderr)
 
 
-# One connection to the Runtime API for the environment's life, as the RIC keeps: a new TCP
-# connection per call (two per invocation) cost more than the rest of a warm invoke.
-_connection = None
+# Latchkey's private channel on fd 3 (src/runtime/channel.ts): what the Runtime API carries, as
+# frames: the byte lengths of a JSON head and of a body (uint32, big-endian), the head, the body.
+# Not passed on to the processes a handler starts (Python's subprocess closes it anyway; os.exec* would not).
+os.set_inheritable(3, False)
+_channel_in = os.fdopen(3, 'rb', buffering=65536, closefd=False)
+NEXT = ({'type': 'next'}, b'')
 
 
-def request(method, path, body=None, headers=None):
-    global _connection
-    hdrs = {'Content-Type': 'application/json'} if body is not None else {}
-    hdrs.update(headers or {})
-    if method == 'POST':
-        hdrs['Latchkey-Output-Bytes'] = '%d %d' % (_stdout.bytes, _stderr.bytes)
-    if _connection is None:
-        _connection = http.client.HTTPConnection(API_HOST, int(API_PORT), timeout=None)
-    try:
-        _connection.request(method, '/2018-06-01/runtime' + path, body=body, headers=hdrs)
-        res = _connection.getresponse()
-        data = res.read()
-    except (http.client.HTTPException, OSError):
-        # A broken connection is not reused: the next call opens a new one.
-        _connection.close()
-        _connection = None
-        raise
-    if res.status >= 400:
-        # Refused (e.g. a response over the size limit): the runtime stops, as an HTTPError did.
-        raise RuntimeError('Runtime API %s %s: %d %s' % (method, path, res.status, data.decode('utf-8', 'replace')))
-    return res.status, res.headers, data
+def send(*frames):
+    """Writes frames in one go; results carry the bytes written to stdout and stderr so far."""
+    parts = []
+    for head, body in frames:
+        if head['type'] != 'next':
+            head = dict(head, output=[_stdout.bytes, _stderr.bytes])
+        data = json.dumps(head).encode()
+        parts += [struct.pack('>II', len(data), len(body)), data, body]
+    view = memoryview(b''.join(parts))
+    while view:
+        view = view[os.write(3, view):]
+
+
+def read_exactly(n):
+    data = _channel_in.read(n)
+    if data is None or len(data) < n:
+        os._exit(1)  # Latchkey is gone: nothing left to do
+    return data
+
+
+def receive():
+    head_size, body_size = struct.unpack('>II', read_exactly(8))
+    head = json.loads(read_exactly(head_size))
+    return head, read_exactly(body_size)
 
 
 def error_body(exc, request_id, skip_frames=0, error_type=None, message=None):
@@ -90,8 +95,7 @@ def log_error(body):
 def init_error(body):
     log_error(body)
     try:
-        request('POST', '/init/error', json.dumps(body).encode(),
-                {'Lambda-Runtime-Function-Error-Type': body['errorType']})
+        send(({'type': 'initError', 'errorType': body['errorType']}, json.dumps(body).encode()))
     finally:
         sys.stdout.flush()
         os._exit(1)
@@ -191,20 +195,20 @@ def main():
     root.handlers = [LambdaLogHandler()]
     root.setLevel(LOG_LEVELS.get(os.environ.get('AWS_LAMBDA_LOG_LEVEL', 'INFO').upper(), logging.INFO) if JSON_FORMAT else logging.WARNING)
     handler = load_handler()
+    send(NEXT)
     while True:
-        _, headers, body = request('GET', '/invocation/next')
-        request_id = headers.get('Lambda-Runtime-Aws-Request-Id')
+        head, body = receive()
+        request_id = head.get('requestId')
         current_request_id = request_id
-        trace = headers.get('Lambda-Runtime-Trace-Id')
+        trace = head.get('traceId')
         if trace:
             os.environ['_X_AMZN_TRACE_ID'] = trace
         else:
             os.environ.pop('_X_AMZN_TRACE_ID', None)
         try:
-            cc = headers.get('Lambda-Runtime-Client-Context')
-            ident = headers.get('Lambda-Runtime-Cognito-Identity')
-            context = LambdaContext(request_id, int(headers.get('Lambda-Runtime-Deadline-Ms') or 0),
-                                    headers.get('Lambda-Runtime-Invoked-Function-Arn'),
+            cc = head.get('clientContext')
+            ident = head.get('cognitoIdentity')
+            context = LambdaContext(request_id, int(head.get('deadlineMs') or 0), head.get('invokedFunctionArn'),
                                     json.loads(cc) if cc else None, json.loads(ident) if ident else None)
             event = json.loads(body) if body else {}
             result = handler(event, context)
@@ -212,10 +216,9 @@ def main():
         except Exception as e:  # noqa: BLE001 - any handler error is reported
             err = error_body(e, request_id, skip_frames=1)
             log_error(err)
-            request('POST', '/invocation/%s/error' % request_id, json.dumps(err).encode(),
-                    {'Lambda-Runtime-Function-Error-Type': err['errorType']})
+            send(({'type': 'error', 'requestId': request_id, 'errorType': err['errorType']}, json.dumps(err).encode()), NEXT)
         else:
-            request('POST', '/invocation/%s/response' % request_id, payload)
+            send(({'type': 'response', 'requestId': request_id}, payload), NEXT)
         current_request_id = None
 
 
