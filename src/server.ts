@@ -63,8 +63,9 @@ export interface LatchkeyServer {
 
 export function createServer(options: ServerOptions): LatchkeyServer {
   const now = options.now ?? (() => new Date());
-  // Called only once the server listens, when `app` below exists.
-  const publicUrl = () => options.publicUrl ?? listeningUrl(app.server.address());
+  // Called only once the server listens, when `app` below exists; asked on every request, so kept.
+  let listening: string | undefined;
+  const publicUrl = () => options.publicUrl ?? (listening ??= listeningUrl(app.server.address()));
   const deps = {
     publicUrl,
     store: options.store,
@@ -140,17 +141,17 @@ export function createServer(options: ServerOptions): LatchkeyServer {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  // Every request first brings the revisions up to date with the other nodes' (once per
+  // request, signed or not: a function URL's own reads need it too). What this node remembers
+  // — keys, callers, compiled policies, parsed Lambda documents — is then good for the request.
+  app.addHook('onRequest', async () => {
+    await syncWorldRevision(deps);
+  });
+
   // The secret behind a key changes only through IAM writes (which bump the revision); STS
   // creates new keys rather than changing old ones. So lookups are kept per revision.
   const known = new Map<string, { revision: number; credentials: SigningCredentials | undefined }>();
-  // Every signed request is verified with `lookup`, so that is where the revision is brought up
-  // to date with the other nodes' (once per request). The early check before a body is read
-  // uses `cachedLookup`: a key revoked elsewhere that passes it is refused by `lookup` after.
   const lookup = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
-    await syncWorldRevision(deps);
-    return cachedLookup(accessKeyId);
-  };
-  const cachedLookup = async (accessKeyId: string): Promise<SigningCredentials | undefined> => {
     const hit = known.get(accessKeyId);
     if (hit && hit.revision === deps.revision.value) return hit.credentials;
     const revision = deps.revision.value;
@@ -186,7 +187,7 @@ export function createServer(options: ServerOptions): LatchkeyServer {
     if (rawPath.startsWith(LATCHKEY_PATH) || rawPath.startsWith('/console') || rawPath.startsWith(CODE_PATH)) return;
     if (matchFunctionUrl(request.headers.host, rawPath)) return;
     const signed = { ...signedRequestOf(request), body: Buffer.alloc(0) };
-    const auth = await verifySigV4(signed, cachedLookup, deps.now(), { beforeSignature: true });
+    const auth = await verifySigV4(signed, lookup, deps.now(), { beforeSignature: true });
     if (auth.ok) return;
     const endpoint = endpointFor(signed);
     const requestId = newRequestId();

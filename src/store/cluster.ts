@@ -3,6 +3,7 @@
 // each event source mapping's poller) and the shared decision log. Slots and leases expire, so a node that dies holding
 // them (kill -9, a lost machine) frees them at `expires_at` without anyone cleaning up.
 
+import { LAMBDA_REVISION_ID, type LambdaGenerations } from './lambdaDocuments.js';
 import type { SqlDatabase } from './sql/database.js';
 import type { ClusterStore } from './store.js';
 
@@ -37,13 +38,22 @@ export function coalesced<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export function clusterStore(db: SqlDatabase): ClusterStore {
+export function clusterStore(db: SqlDatabase, lambda: LambdaGenerations): ClusterStore {
   const readRevision = async () => Number(await db.value<number>('SELECT revision FROM world_revision WHERE id = 1'));
+  // On PostgreSQL the Lambda revision comes with it: the parsed Lambda documents hold while it stands.
+  const readRevisions = async () => {
+    let world = 0;
+    for (const row of await db.all<{ id: number; revision: number }>('SELECT id, revision FROM world_revision')) {
+      if (Number(row.id) === LAMBDA_REVISION_ID) lambda.observe(Number(row.revision));
+      else world = Number(row.revision);
+    }
+    return world;
+  };
   return {
     dialect: db.dialect,
 
     // On SQLite a read costs microseconds; over the network the reads of concurrent requests are shared.
-    worldRevision: db.dialect === 'postgres' ? coalesced(readRevision) : readRevision,
+    worldRevision: db.dialect === 'postgres' ? coalesced(readRevisions) : readRevision,
 
     async bumpWorldRevision() {
       return db.write(async (q) => Number(await q.value<number>('UPDATE world_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision')));

@@ -30,27 +30,49 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The row of world_revision that every writing Lambda transaction moves on, on PostgreSQL. */
+export const LAMBDA_REVISION_ID = 2;
+const BUMP_LAMBDA_REVISION = `UPDATE world_revision SET revision = revision + 1 WHERE id = ${LAMBDA_REVISION_ID}`;
+
 /**
- * Parsed documents of the read path, by kind and key, with the text they were parsed from.
- * On PostgreSQL the text is still read on every call (another node may have changed it) and
- * only the parse is skipped when it is the same text — for a 100-statement policy that is most
- * of a GetPolicy's work. On SQLite this process is the only writer, so a document read since
- * the last Lambda transaction committed (`generation`) is answered from memory. The documents
- * are frozen; transactions parse their own copies.
+ * How far the read path's parsed documents can be trusted: `generation` moves on after every
+ * Lambda transaction of this node, and, on PostgreSQL, whenever a revision read (cluster.ts,
+ * once per request) shows that some node has committed one since.
+ */
+export class LambdaGenerations {
+  generation = 0;
+  private lambdaRevision?: number;
+
+  committed(): void {
+    this.generation++;
+  }
+
+  observe(lambdaRevision: number): void {
+    if (lambdaRevision === this.lambdaRevision) return;
+    this.lambdaRevision = lambdaRevision;
+    this.generation++;
+  }
+}
+
+/**
+ * Parsed documents of the read path, by kind and key, with the text they were parsed from. A
+ * document read in the current generation is answered from memory; an older one is read again,
+ * and parsed again only if its text changed (for a 100-statement policy the parse is most of a
+ * GetPolicy's work). On SQLite this process is the only writer; on PostgreSQL the revision read
+ * that starts every request keeps the generation honest across nodes. The documents are frozen;
+ * transactions parse their own copies.
  */
 class ParsedDocuments {
   private readonly entries = new Map<string, { text: string | undefined; doc: unknown; generation: number }>();
-  /** Moves on after every committed Lambda transaction. */
-  generation = 0;
 
-  constructor(private readonly onlyWriter: boolean) {}
+  constructor(private readonly generations: LambdaGenerations) {}
 
   async get<T>(q: Queries, kind: LambdaKind, key: string): Promise<T | null> {
     const id = `${kind}\u0000${key}`;
     const hit = this.entries.get(id);
-    if (this.onlyWriter && hit && hit.generation === this.generation) return hit.doc as T | null;
+    if (hit && hit.generation === this.generations.generation) return hit.doc as T | null;
     // Taken before the read: a commit during it leaves the entry stale-marked, never stale-trusted.
-    const generation = this.generation;
+    const generation = this.generations.generation;
     const text = await q.value<string>(GET, [kind, key]);
     if (hit && hit.text === text) {
       hit.generation = generation;
@@ -65,7 +87,8 @@ class ParsedDocuments {
 
 const PARSED_MAX = 10_000;
 
-function transactionOn(q: Queries, parsed?: ParsedDocuments): LambdaTransaction {
+/** `wrote`: set when the transaction changes a document. */
+function transactionOn(q: Queries, parsed?: ParsedDocuments, wrote?: { any: boolean }): LambdaTransaction {
   return {
     async get<T>(kind: LambdaKind, key: string) {
       if (parsed) return parsed.get<T>(q, kind, key);
@@ -73,12 +96,15 @@ function transactionOn(q: Queries, parsed?: ParsedDocuments): LambdaTransaction 
       return doc === undefined ? null : (JSON.parse(doc) as T);
     },
     async has(kind, key) {
+      if (parsed) return (await parsed.get(q, kind, key)) !== null;
       return (await q.value(HAS, [kind, key])) !== undefined;
     },
     async put(kind, key, document) {
+      if (wrote) wrote.any = true;
       await q.run(PUT, [kind, key, JSON.stringify(document)]);
     },
     async delete(kind, key) {
+      if (wrote) wrote.any = true;
       return (await q.run(DELETE, [kind, key])) > 0;
     },
     async list<T>(kind: LambdaKind, prefix: string) {
@@ -87,9 +113,9 @@ function transactionOn(q: Queries, parsed?: ParsedDocuments): LambdaTransaction 
   };
 }
 
-export function lambdaDocumentsStore(db: SqlDatabase): LambdaStore {
+export function lambdaDocumentsStore(db: SqlDatabase, generations: LambdaGenerations): LambdaStore {
   // Single reads go straight to the database (autocommit): the hot path of GetPolicy and Invoke.
-  const parsed = new ParsedDocuments(db.dialect === 'sqlite');
+  const parsed = new ParsedDocuments(generations);
   const direct = transactionOn(db, parsed);
   return {
     lambdaGet: (kind, key) => direct.get(kind, key),
@@ -102,9 +128,17 @@ export function lambdaDocumentsStore(db: SqlDatabase): LambdaStore {
     },
 
     lambdaTransact: <T>(change: (tx: LambdaTransaction) => Promise<T>) =>
-      db.write((q) => change(transactionOn(q))).finally(() => {
+      db.write(async (q) => {
+        const wrote = { any: false };
+        const result = await change(transactionOn(q, undefined, wrote));
+        // In the same transaction: no node can see the change and not the new revision. (Writing
+        // transactions meet on this row: PostgreSQL lets one through at a time, and db.write runs
+        // the others again.)
+        if (wrote.any && db.dialect === 'postgres') await q.run(BUMP_LAMBDA_REVISION);
+        return result;
+      }).finally(() => {
         // After the commit (or the rollback): what the read path remembers may be older now.
-        parsed.generation++;
+        generations.committed();
       }),
 
     lambdaView: <T>(read: (tx: LambdaReader) => Promise<T>) => db.read((q) => read(transactionOn(q, parsed))),

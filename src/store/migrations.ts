@@ -385,6 +385,15 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX decisions_by_request ON decisions (request_id)`,
     ],
   },
+  {
+    version: 8,
+    name: 'Cluster: the Lambda revision',
+    statements: [
+      // Moved on by every Lambda transaction that writes on PostgreSQL, and read with the world
+      // revision: the nodes' parsed Lambda documents are good while it stands (lambdaDocuments.ts).
+      `INSERT INTO world_revision (id, revision) VALUES (2, 0)`,
+    ],
+  },
 ];
 
 /** A migration statement as the dialect runs it (see the header). */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { clusterStore } from './cluster.js';
 import { credentialsStore } from './credentials.js';
 import { iamEntitiesStore } from './iamEntities.js';
-import { lambdaDocumentsStore } from './lambdaDocuments.js';
+import { LambdaGenerations, lambdaDocumentsStore } from './lambdaDocuments.js';
 import { managedPoliciesStore } from './managedPolicies.js';
 import { organizationsStore } from './organizations.js';
 import { migrate } from './schema.js';
@@ -48,13 +48,14 @@ export async function openStore(location: StoreLocation): Promise<Store> {
 
 /** The store over a database whose schema is up to date. */
 export function storeOn(db: SqlDatabase): Store {
+  const lambdaGenerations = new LambdaGenerations();
   return {
     ...organizationsStore(db),
     ...iamEntitiesStore(db),
     ...managedPoliciesStore(db),
     ...credentialsStore(db),
-    ...lambdaDocumentsStore(db),
-    ...clusterStore(db),
+    ...lambdaDocumentsStore(db, lambdaGenerations),
+    ...clusterStore(db, lambdaGenerations),
     logs: logsStore(db),
     sqs: sqsStore(db),
     close: () => db.close(),

@@ -1070,13 +1070,20 @@ test('PostgreSQL: nodes opening one new database together apply each migration o
   });
 });
 
-test('PostgreSQL: a document another node changed is read anew, never served from this node\'s memory', needsPostgres, async () => {
+test('PostgreSQL: a document another node changed is read anew after the next revision read (as every request starts with)', needsPostgres, async () => {
   await withPostgresNodes(2, async ([a, b]) => {
     await a!.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 1 }));
-    assert.deepEqual(await b!.lambdaGet('function', 'f'), { v: 1 });
+    await b!.worldRevision();
+    const first = await b!.lambdaGet('function', 'f');
+    assert.deepEqual(first, { v: 1 });
     await a!.lambdaTransact(async (tx) => tx.put('function', 'f', { v: 2 }));
+    assert.equal(await b!.lambdaGet('function', 'f'), first, 'until then, from memory: no round trip');
+    assert.equal(await b!.lambdaView(async (tx) => tx.get('function', 'f')), first);
+    await b!.worldRevision();
     assert.deepEqual(await b!.lambdaGet('function', 'f'), { v: 2 });
     await a!.lambdaTransact(async (tx) => tx.delete('function', 'f'));
+    await b!.worldRevision();
     assert.equal(await b!.lambdaGet('function', 'f'), null);
+    assert.equal(await b!.lambdaView(async (tx) => tx.has('function', 'f')), false);
   });
 });

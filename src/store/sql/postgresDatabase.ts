@@ -172,8 +172,39 @@ export class PostgresDatabase implements SqlDatabase {
     }
   }
 
-  read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
-    return this.guard(this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY', fn));
+  /**
+   * A read-only snapshot, begun at its first statement: a read that the parsed Lambda documents
+   * answer from memory (lambdaDocuments.ts) takes no connection and no round trip at all.
+   */
+  async read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
+    const held: { client?: pg.PoolClient } = {};
+    let opened: Promise<ClientQueries> | undefined;
+    const open = () => (opened ??= (async () => {
+      const client = (held.client = await this.pool.connect());
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return new ClientQueries(client);
+    })());
+    const lazy: Queries = {
+      all: async (sql, params) => (await open()).all(sql, params),
+      get: async (sql, params) => (await open()).get(sql, params),
+      value: async (sql, params) => (await open()).value(sql, params),
+      run: async (sql, params) => (await open()).run(sql, params),
+    };
+    try {
+      const result = await fn(lazy);
+      if (opened) {
+        await opened;
+        await held.client?.query('COMMIT');
+      }
+      return result;
+    } catch (e) {
+      // A connection still being opened is released too, not left to the pool.
+      await opened?.catch(() => undefined);
+      await held.client?.query('ROLLBACK').catch(() => undefined);
+      throw translatePostgresError(e, {});
+    } finally {
+      held.client?.release();
+    }
   }
 
   /**
