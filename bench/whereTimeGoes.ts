@@ -1,8 +1,8 @@
 // Where a request's time goes: a server started with `node --cpu-prof` serves signed GetPolicy
 // (100 statements, 16 connections) and Invoke of a trivial Node handler (2 connections) for a
 // few seconds each; the server's CPU profile is summed by part of the request path —
-// signature, authorization, store, the operation's own code, runtime hop (the Runtime API
-// exchange with the function's process), logs (decision log, function log delivery), HTTP
+// signature, authorization, store, the operation's own code, runtime hop (the exchange with
+// the function's process: our bootstraps' private channel, or the Runtime API), logs (decision log, function log delivery), HTTP
 // (parsing, routing, decoding and encoding the AWS protocol, the socket writes) — as a share
 // of the server's busy time (start-up and the setup calls included: about a sixth of it). The function's own time is in its
 // process, not in the profile: it shows as the server's idle time while an invoke waits.
