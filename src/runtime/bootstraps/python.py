@@ -18,8 +18,8 @@ current_request_id = None
 
 class CountingStream:
     """sys.stdout / sys.stderr, counting the bytes written: sent with each result so that
-    Latchkey waits for all of an invocation's output
-    before it closes the invocation's log (environment.ts OUTPUT_FENCE_HEADER)."""
+    Latchkey waits for all of an invocation's output before it closes the invocation's log
+    (environment.ts OUTPUT_FENCE_HEADER)."""
 
     def __init__(self, inner):
         self._inner = inner
