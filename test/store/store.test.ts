@@ -1044,6 +1044,32 @@ for (const backend of backends) {
         assert.equal(await store.lambdaGet('policy', 'shared'), null, 'nor does a rolled-back write reach them');
       });
     });
+
+    test('Lambda reads: a view answered from memory waits for no transaction; one that reads waits for its commit', async () => {
+      await withStore(backend, async (store) => {
+        await store.lambdaTransact(async (tx) => tx.put('function', 'held', { v: 1 }));
+        const remembered = await store.lambdaGet('function', 'held');
+        let finish!: () => void;
+        const holding = new Promise<void>((resolve) => { finish = resolve; });
+        let entered!: () => void;
+        const inside = new Promise<void>((resolve) => { entered = resolve; });
+        const writing = store.lambdaTransact(async (tx) => {
+          await tx.put('function', 'other', { v: 1 });
+          entered();
+          await holding;
+        });
+        await inside;
+        // Answered while the write is still open (on SQLite, where transactions take turns, it used to wait).
+        assert.equal(await store.lambdaView(async (tx) => tx.get('function', 'held')), remembered);
+        const reading = store.lambdaView(async (tx) => tx.get('function', 'other'));
+        finish();
+        await writing;
+        // SQLite's read waited for the commit. (PostgreSQL's readers never wait: its snapshot is
+        // from before the commit or after it, depending on when the connection came.)
+        if (backend === sqlite) assert.deepEqual(await reading, { v: 1 }, 'a read that runs waits for the transaction before it');
+        else await reading;
+      });
+    });
   });
 }
 

@@ -34,7 +34,10 @@ export interface SqlDatabase extends Queries {
    * SERIALIZABLE, run again on a serialization failure — so `fn` must only touch the database).
    */
   write<T>(fn: (q: Queries) => Promise<T>, ctx?: ErrorContext): Promise<T>;
-  /** Several reads that see one consistent state. */
+  /**
+   * Several reads that see one consistent state, begun at the first statement: reads answered
+   * before it from what the caller remembers (parsed Lambda documents) take no transaction.
+   */
   read<T>(fn: (q: Queries) => Promise<T>): Promise<T>;
   /**
    * One transaction for schema changes, exclusive among every process using the database
@@ -47,4 +50,14 @@ export interface SqlDatabase extends Queries {
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Queries that open what they run on (a transaction) when the first of them is made. */
+export function lazyQueries(open: () => Promise<Queries>): Queries {
+  return {
+    all: async (sql, params) => (await open()).all(sql, params),
+    get: async (sql, params) => (await open()).get(sql, params),
+    value: async (sql, params) => (await open()).value(sql, params),
+    run: async (sql, params) => (await open()).run(sql, params),
+  };
 }

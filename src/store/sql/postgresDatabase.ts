@@ -6,7 +6,7 @@
 
 import pg from 'pg';
 import { StoreError } from '../store.js';
-import type { ErrorContext, Params, Queries, SqlDatabase } from './database.js';
+import { lazyQueries, type ErrorContext, type Params, type Queries, type SqlDatabase } from './database.js';
 
 // BIGINT (timestamps in milliseconds, counts) and NUMERIC (sums) as numbers, not strings.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -184,14 +184,8 @@ export class PostgresDatabase implements SqlDatabase {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
       return new ClientQueries(client);
     })());
-    const lazy: Queries = {
-      all: async (sql, params) => (await open()).all(sql, params),
-      get: async (sql, params) => (await open()).get(sql, params),
-      value: async (sql, params) => (await open()).value(sql, params),
-      run: async (sql, params) => (await open()).run(sql, params),
-    };
     try {
-      const result = await fn(lazy);
+      const result = await fn(lazyQueries(open));
       if (opened) {
         await opened;
         await held.client?.query('COMMIT');

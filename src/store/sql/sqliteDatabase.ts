@@ -10,7 +10,7 @@
 
 import Database from 'better-sqlite3';
 import { StoreError } from '../store.js';
-import type { ErrorContext, Params, Queries, SqlDatabase } from './database.js';
+import { lazyQueries, type ErrorContext, type Params, type Queries, type SqlDatabase } from './database.js';
 import { Mutex } from './mutex.js';
 
 type Statement = Database.Statement;
@@ -131,8 +131,39 @@ export class SqliteDatabase implements SqlDatabase {
     return this.transaction('BEGIN IMMEDIATE', fn, ctx);
   }
 
-  read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
-    return this.transaction('BEGIN', fn, {});
+  /**
+   * On the writer connection, among the transactions, begun at the first statement: a read the
+   * parsed Lambda documents answer from memory (lambdaDocuments.ts) waits for no transaction.
+   */
+  async read<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
+    let release: (() => void) | undefined;
+    let began: Promise<Queries> | undefined;
+    const open = () => (began ??= new Promise<Queries>((ready, failed) => {
+      void this.lock.run(() => new Promise<void>((done) => {
+        release = done;
+        try {
+          this.writer.exec('BEGIN');
+          ready(this.writerQueries);
+        } catch (e) {
+          failed(e);
+        }
+      }));
+    }));
+    try {
+      const result = await fn(lazyQueries(open));
+      if (began) {
+        await began;
+        this.writer.exec('COMMIT');
+      }
+      return result;
+    } catch (e) {
+      // Once the transaction is under way (or failed to begin), it ends here.
+      await began?.catch(() => undefined);
+      if (release && this.writer.inTransaction) this.writer.exec('ROLLBACK');
+      throw translateSqliteError(e, {});
+    } finally {
+      release?.();
+    }
   }
 
   /** BEGIN IMMEDIATE takes SQLite's write lock, which other processes wait for (busy_timeout). */
