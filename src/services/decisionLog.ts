@@ -64,8 +64,8 @@ export class DecisionLog {
   private readonly entries: (DecisionRecord | undefined)[];
   private next = 0;
   private count = 0;
-  private pending: string[] = [];
-  private sharedPending: { requestId: string; record: string }[] = [];
+  /** Recorded, not yet written: turned into JSON when written, after the answers have gone out. */
+  private pending: DecisionRecord[] = [];
   private writing: Promise<void> = Promise.resolve();
   private flushing = false;
   private size = 0;
@@ -87,9 +87,7 @@ export class DecisionLog {
     this.next = (this.next + 1) % this.limit;
     this.count = Math.min(this.count + 1, this.limit);
     if (this.sink || this.shared) {
-      const line = JSON.stringify(entry);
-      if (this.sink) this.pending.push(line + '\n');
-      if (this.shared) this.sharedPending.push({ requestId: entry.requestId, record: line });
+      this.pending.push(entry);
       // One write per event-loop turn, however many decisions it made.
       if (!this.flushing) {
         this.flushing = true;
@@ -135,18 +133,20 @@ export class DecisionLog {
   /** Writes what is pending now (the server calls it when it stops). */
   flush(): void {
     this.flushing = false;
-    if (this.shared && this.sharedPending.length > 0) {
-      const batch = this.sharedPending;
-      this.sharedPending = [];
+    if (this.pending.length === 0) return;
+    const entries = this.pending;
+    this.pending = [];
+    const lines = entries.map((entry) => JSON.stringify(entry));
+    if (this.shared) {
+      const batch = entries.map((entry, i) => ({ requestId: entry.requestId, record: lines[i]! }));
       const shared = this.shared;
       // In order, one batch at a time; like the file, a record rather than a gate.
       this.writing = this.writing.then(() => shared.recordDecisions(batch)).catch((e: unknown) => {
         console.error('Latchkey: could not write decisions to the database:', (e as Error).message);
       });
     }
-    if (!this.sink || this.pending.length === 0) return;
-    const text = this.pending.join('');
-    this.pending = [];
+    if (!this.sink) return;
+    const text = `${lines.join('\n')}\n`;
     try {
       if (this.size > 0 && this.size + text.length > (this.sink.maxBytes ?? DEFAULT_MAX_BYTES)) this.rotate();
       fs.appendFileSync(this.sink.file, text);
