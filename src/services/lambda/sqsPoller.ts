@@ -177,6 +177,9 @@ export class EventSourcePollers {
   private async loop(key: string, signal: AbortSignal): Promise<void> {
     const { deps } = this;
     while (!signal.aborted) {
+      // No signed request brings this node's caches up to date here: a mapping, function or role
+      // changed on another node counts from this round on (the parsed Lambda documents included).
+      await syncWorldRevision(deps);
       const stored = await deps.store.lambdaGet<EventSourceMappingDoc>('eventSourceMapping', key);
       if (!stored) return;
       const m = settled(stored, deps.now().getTime());
@@ -209,8 +212,6 @@ export class EventSourcePollers {
       throw e;
     }
     const { accessKeyId } = await inv.spec.credentials();
-    // No signed request brought this node's caches up to date: a role changed on another node counts now.
-    await syncWorldRevision(deps);
     const caller = await cachedCaller(deps, accessKeyId);
     const asRole = async (action: string) => {
       const ctx = { deps, caller, region: m.region, requestId: randomUUID(), baseUrl: env.baseUrl, input: {} } as OperationContext<unknown>;
@@ -229,6 +230,8 @@ export class EventSourcePollers {
     const event = { Records: messages.map((msg) => record(msg, queue)) };
     let result;
     try {
+      // The receive may have waited 20 s: the function as it is now, on any node.
+      await syncWorldRevision(deps);
       inv = await prepareInvocation(env, ref);
       result = await invokeNow(inv, { payload: Buffer.from(JSON.stringify(event)), requestId: randomUUID() });
     } catch (e) {
