@@ -39,8 +39,8 @@ export function coalesced<T>(read: () => Promise<T>): () => Promise<T> {
 }
 
 export function clusterStore(db: SqlDatabase, lambda: LambdaGenerations): ClusterStore {
-  const readRevision = async () => Number(await db.value<number>('SELECT revision FROM world_revision WHERE id = 1'));
-  // On PostgreSQL the Lambda revision comes with it: the parsed Lambda documents hold while it stands.
+  // The Lambda revision comes with it: the parsed Lambda documents hold while it stands (on
+  // SQLite, where this process is the only writer, it never moves).
   const readRevisions = async () => {
     let world = 0;
     for (const row of await db.all<{ id: number; revision: number }>('SELECT id, revision FROM world_revision')) {
@@ -53,7 +53,7 @@ export function clusterStore(db: SqlDatabase, lambda: LambdaGenerations): Cluste
     dialect: db.dialect,
 
     // On SQLite a read costs microseconds; over the network the reads of concurrent requests are shared.
-    worldRevision: db.dialect === 'postgres' ? coalesced(readRevisions) : readRevision,
+    worldRevision: db.dialect === 'postgres' ? coalesced(readRevisions) : readRevisions,
 
     async bumpWorldRevision() {
       return db.write(async (q) => Number(await q.value<number>('UPDATE world_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision')));

@@ -115,8 +115,10 @@ export interface Invocation {
   deps: Pick<Deps, 'store' | 'now'>;
 }
 
-/** What `ref` names to Invoke, or AWS's not-found error: an unqualified invoke of a missing function names $LATEST (recorded, 2025). */
-/** What `ref` names now (alias routing not yet applied), or AWS's not-found error. */
+/**
+ * What `ref` names now (alias routing not yet applied), or AWS's not-found error: an unqualified
+ * invoke of a missing function names $LATEST (recorded, 2025).
+ */
 export function invocationTarget(deps: Deps, ref: FunctionRef, now: number) {
   return deps.store.lambdaView(async (tx) => configurationFor(tx, ref, now)).catch((e: unknown) => {
     if (e instanceof AwsError && e.code === 'ResourceNotFoundException' && ref.qualifier === undefined) {

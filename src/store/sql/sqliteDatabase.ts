@@ -127,8 +127,19 @@ export class SqliteDatabase implements SqlDatabase {
     return this.write((q) => q.run(sql, params));
   }
 
+  /** BEGIN IMMEDIATE takes SQLite's write lock, which other processes wait for (busy_timeout). */
   write<T>(fn: (q: Queries) => Promise<T>, ctx: ErrorContext = {}): Promise<T> {
-    return this.transaction('BEGIN IMMEDIATE', fn, ctx);
+    return this.lock.run(async () => {
+      this.writer.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this.writerQueries);
+        this.writer.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
+        throw translateSqliteError(e, ctx);
+      }
+    });
   }
 
   /**
@@ -166,7 +177,6 @@ export class SqliteDatabase implements SqlDatabase {
     }
   }
 
-  /** BEGIN IMMEDIATE takes SQLite's write lock, which other processes wait for (busy_timeout). */
   schema<T>(fn: (q: Queries) => Promise<T>): Promise<T> {
     return this.write(fn);
   }
@@ -174,20 +184,6 @@ export class SqliteDatabase implements SqlDatabase {
   /** One process per state directory: nothing to exclude. */
   exclusive<T>(fn: () => Promise<T>): Promise<T> {
     return fn();
-  }
-
-  private transaction<T>(begin: string, fn: (q: Queries) => Promise<T>, ctx: ErrorContext): Promise<T> {
-    return this.lock.run(async () => {
-      this.writer.exec(begin);
-      try {
-        const result = await fn(this.writerQueries);
-        this.writer.exec('COMMIT');
-        return result;
-      } catch (e) {
-        if (this.writer.inTransaction) this.writer.exec('ROLLBACK');
-        throw translateSqliteError(e, ctx);
-      }
-    });
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {
